@@ -1,0 +1,106 @@
+"""What was published. This app knows nothing of claims."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class Outlet(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    domain = models.CharField(max_length=253, blank=True, help_text="e.g. nytimes.com")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["domain"], condition=~Q(domain=""), name="outlet_domain_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SourceKind(models.TextChoices):
+    SEED = "seed", "Seed file"
+    URL = "url", "URL"
+    UPLOAD = "upload", "Upload"
+    MANUAL = "manual", "Manual entry"
+
+
+def content_hash(*, published_date: object, body: str) -> str:
+    """Identity of an article's text, so re-importing the same article changes nothing.
+
+    The title is left out on purpose: an editor may retitle an article without making
+    the next import of the same file a duplicate.
+    """
+    normalised_body = "\n".join(" ".join(line.split()) for line in body.strip().splitlines())
+    payload = f"{published_date}\x1f{normalised_body}"
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=500)
+    dek = models.TextField(blank=True, help_text="Standfirst or summary.")
+    body = models.TextField()
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    url = models.URLField(max_length=2000, blank=True)
+    published_date = models.DateField()
+    authors = models.CharField(max_length=500, blank=True, help_text="Comma-separated.")
+    language = models.CharField(max_length=16, default="en")
+    source_kind = models.CharField(max_length=10, choices=SourceKind, default=SourceKind.MANUAL)
+    source = models.CharField(
+        max_length=2000, blank=True, help_text="Seed file name, uploaded file name or URL."
+    )
+    content_hash = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"], condition=~Q(url=""), name="article_url_unique"
+            ),
+            models.UniqueConstraint(fields=["content_hash"], name="article_content_hash_unique"),
+            models.CheckConstraint(
+                condition=~Q(content_hash=""), name="article_content_hash_present"
+            ),
+            models.CheckConstraint(condition=~Q(body=""), name="article_body_present"),
+            models.CheckConstraint(
+                condition=Q(source_kind__in=SourceKind.values), name="article_source_kind_valid"
+            ),
+        ]
+        indexes = [
+            # Article list, newest first, with keyset pagination on (published_date, id).
+            models.Index(fields=["-published_date", "-id"], name="article_published"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.published_date})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.content_hash = self.compute_content_hash()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", args=[self.pk])
+
+    def compute_content_hash(self) -> str:
+        return content_hash(published_date=self.published_date, body=self.body)
+
+    @property
+    def author_list(self) -> list[str]:
+        return [a.strip() for a in self.authors.split(",") if a.strip()]

@@ -1,0 +1,107 @@
+from django.contrib import admin
+
+from .models import Claim, ClaimEvent, Evidence, Person, PersonAlias, Reminder, Tag
+
+
+class PersonAliasInline(admin.TabularInline):
+    model = PersonAlias
+    extra = 1
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "description", "created_at"]
+    search_fields = ["name", "aliases__alias"]
+    inlines = [PersonAliasInline]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    raw_id_fields = ["added_by"]
+
+
+class ClaimEventInline(admin.TabularInline):
+    model = ClaimEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "kind", "actor", "note", "data"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = [
+        "statement",
+        "claimant",
+        "claim_type",
+        "due_date",
+        "status",
+        "assignee",
+        "article",
+    ]
+    list_filter = ["status", "claim_type", "precision", "vague", "tags", "due_date"]
+    search_fields = ["statement", "quote", "time_phrase", "claimant__name", "article__title"]
+    date_hierarchy = "due_date"
+    list_select_related = ["claimant", "assignee", "article"]
+    raw_id_fields = ["article", "claimant", "assignee", "resolved_by", "created_by"]
+    filter_horizontal = ["tags"]
+    readonly_fields = ["version", "created_at", "updated_at"]
+    inlines = [EvidenceInline, ClaimEventInline]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "claim", "url", "added_by", "added_at"]
+    search_fields = ["title", "url", "note"]
+    list_select_related = ["claim", "added_by"]
+    raw_id_fields = ["claim", "added_by"]
+
+
+@admin.register(ClaimEvent)
+class ClaimEventAdmin(admin.ModelAdmin):
+    """Read-only: the timeline is append-only."""
+
+    list_display = ["created_at", "kind", "claim", "actor", "note"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["note", "claim__statement"]
+    list_select_related = ["claim", "actor"]
+
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = [
+        "claim",
+        "recipient",
+        "due_date",
+        "step",
+        "escalation",
+        "channel",
+        "created_at",
+        "sent_at",
+        "read_at",
+        "attempts",
+    ]
+    list_filter = ["channel", "step", "escalation", "sent_at", "read_at"]
+    search_fields = ["claim__statement", "recipient__username", "recipient__email"]
+    list_select_related = ["claim", "recipient"]
+    raw_id_fields = ["claim", "recipient"]

@@ -1,0 +1,420 @@
+"""Claims made in articles, their outcomes, timelines and reminders.
+
+Depends on `articles`; `articles` never imports from here.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+
+
+class ClaimStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    FULFILLED = "fulfilled", "Fulfilled"
+    PARTLY_FULFILLED = "partly_fulfilled", "Partly fulfilled"
+    NOT_FULFILLED = "not_fulfilled", "Not fulfilled"
+    UNRESOLVABLE = "unresolvable", "Unresolvable"
+    VOID = "void", "Void"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ReasonCode(models.TextChoices):
+    """Why a claim was not fulfilled, in news terms."""
+
+    CANCELLED = "cancelled", "Cancelled"
+    POSTPONED = "postponed", "Postponed past the deadline"
+    REVERSED = "reversed", "Claimant reversed"
+    NO_ACTION = "no_action", "No action"
+    OTHER = "other", "Other"
+
+
+class ClaimType(models.TextChoices):
+    PREDICTION = "prediction", "Prediction"
+    PROMISE = "promise", "Promise"
+    OTHER = "other", "Other"
+
+
+class Precision(models.TextChoices):
+    DAY = "day", "Day"
+    WEEK = "week", "Week"
+    MONTH = "month", "Month"
+    QUARTER = "quarter", "Quarter"
+    YEAR = "year", "Year"
+
+
+class Person(models.Model):
+    """A claimant or speaker."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.CharField(max_length=300, blank=True, help_text="e.g. US president")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonAlias(models.Model):
+    """Another name a person goes by ("Mr. Trump", "Trump"), for matching claimants."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["alias"]
+        verbose_name_plural = "person aliases"
+        constraints = [
+            models.UniqueConstraint(models.functions.Lower("alias"), name="person_alias_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.alias
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClaimQuerySet(models.QuerySet):
+    def open(self) -> "ClaimQuerySet":
+        return self.filter(status=ClaimStatus.OPEN)
+
+    def overdue(self, today: dt.date) -> "ClaimQuerySet":
+        """Open claims whose due date is before `today` (a date in TIME_ZONE)."""
+        return self.filter(status=ClaimStatus.OPEN, due_date__lt=today)
+
+    def due_within(self, today: dt.date, days: int) -> "ClaimQuerySet":
+        return self.filter(
+            status=ClaimStatus.OPEN,
+            due_date__gte=today,
+            due_date__lte=today + dt.timedelta(days=days),
+        )
+
+    def undated(self) -> "ClaimQuerySet":
+        return self.filter(status=ClaimStatus.OPEN, due_date__isnull=True)
+
+    def resolved(self) -> "ClaimQuerySet":
+        return self.exclude(status=ClaimStatus.OPEN)
+
+
+def newsroom_today() -> dt.date:
+    """Today's date in the newsroom's time zone (setting TIME_ZONE)."""
+    return timezone.localdate()
+
+
+class Claim(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="claims")
+    statement = models.TextField(help_text="The checkable statement, normalised.")
+    quote = models.TextField(blank=True, help_text="Verbatim text from the article body.")
+    # Character span of `quote` in article.body, for highlighting: body[start:end] == quote.
+    quote_start = models.PositiveIntegerField(null=True, blank=True)
+    quote_end = models.PositiveIntegerField(null=True, blank=True)
+    claimant = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+    )
+    claim_type = models.CharField(max_length=12, choices=ClaimType, default=ClaimType.PREDICTION)
+    time_phrase = models.CharField(max_length=300, blank=True, help_text="As written.")
+    earliest_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(
+        null=True, blank=True, help_text="Latest date by which it should happen."
+    )
+    precision = models.CharField(max_length=10, choices=Precision, blank=True)
+    vague = models.BooleanField(default=False, help_text="The time phrase gives no firm date.")
+    resolution_criteria = models.TextField(blank=True, help_text="What counts as fulfilled.")
+
+    status = models.CharField(max_length=20, choices=ClaimStatus, default=ClaimStatus.OPEN)
+    reason_code = models.CharField(
+        max_length=12, choices=ReasonCode, blank=True, help_text="Only for not fulfilled."
+    )
+    outcome_date = models.DateField(
+        null=True, blank=True, help_text="When the outcome happened or became known."
+    )
+    outcome_note = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_claims",
+    )
+    # A reviewer's snooze: reminders resume on this date. It never changes due_date.
+    snoozed_until = models.DateField(null=True, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
+
+    # Bumped by every change; a change made against an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        permissions = [
+            ("resolve_claim", "Can resolve, snooze, take claims and add evidence"),
+            ("assign_claim", "Can assign claims to reviewers"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ClaimStatus.values), name="claim_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(claim_type__in=ClaimType.values), name="claim_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(precision="") | Q(precision__in=Precision.values),
+                name="claim_precision_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(earliest_date__isnull=True)
+                | Q(due_date__isnull=True)
+                | Q(earliest_date__lte=F("due_date")),
+                name="claim_earliest_before_due",
+            ),
+            # Open claims carry no resolution; resolved ones say when they were resolved.
+            models.CheckConstraint(
+                condition=Q(status=ClaimStatus.OPEN, resolved_at__isnull=True)
+                | (~Q(status=ClaimStatus.OPEN) & Q(resolved_at__isnull=False)),
+                name="claim_resolved_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(reason_code="")
+                | Q(status=ClaimStatus.NOT_FULFILLED, reason_code__in=ReasonCode.values),
+                name="claim_reason_code_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(quote_start__isnull=True, quote_end__isnull=True)
+                | Q(
+                    quote_start__isnull=False,
+                    quote_end__isnull=False,
+                    quote_end__gt=F("quote_start"),
+                ),
+                name="claim_quote_span_valid",
+            ),
+            models.CheckConstraint(condition=~Q(statement=""), name="claim_statement_present"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="claim_version_positive"),
+        ]
+        indexes = [
+            # The overdue dashboard and claims.tasks.sweep_overdue: open claims by due date,
+            # keyset-paginated on (due_date, id). Small: only open claims are indexed.
+            models.Index(
+                fields=["due_date", "id"],
+                name="claim_open_due",
+                condition=Q(status=ClaimStatus.OPEN),
+            ),
+            # "Mine" on the dashboard and a reviewer's queue: open claims of one assignee.
+            models.Index(
+                fields=["assignee", "due_date", "id"],
+                name="claim_open_assignee_due",
+                condition=Q(status=ClaimStatus.OPEN),
+            ),
+            # "Resolved in the last 30 days" counter and list, newest first.
+            models.Index(
+                fields=["-resolved_at", "-id"],
+                name="claim_resolved_recent",
+                condition=~Q(status=ClaimStatus.OPEN),
+            ),
+            # Scorecards: a claimant's claims by status.
+            models.Index(fields=["claimant", "status"], name="claim_claimant_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.statement[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:detail", args=[self.pk])
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.status != ClaimStatus.OPEN
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        today = today or newsroom_today()
+        return (
+            self.status == ClaimStatus.OPEN and self.due_date is not None and self.due_date < today
+        )
+
+    def days_overdue(self, today: dt.date | None = None) -> int:
+        today = today or newsroom_today()
+        if not self.is_overdue(today):
+            return 0
+        return (today - self.due_date).days
+
+    @property
+    def is_late(self) -> bool:
+        """Fulfilled, but after the due date."""
+        return (
+            self.status == ClaimStatus.FULFILLED
+            and self.due_date is not None
+            and self.outcome_date is not None
+            and self.outcome_date > self.due_date
+        )
+
+
+class Evidence(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="evidence")
+    url = models.URLField(max_length=2000, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    note = models.TextField(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-added_at", "-id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(url="") | ~Q(note=""), name="evidence_has_url_or_note"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url or self.note[:60]
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", "Created"
+    EDITED = "edited", "Edited"
+    ASSIGNED = "assigned", "Assigned"
+    DEADLINE_CHANGED = "deadline_changed", "Deadline changed"
+    STATUS_CHANGED = "status_changed", "Status changed"
+    EVIDENCE_ADDED = "evidence_added", "Evidence added"
+    REMINDER_SENT = "reminder_sent", "Reminder sent"
+    SNOOZED = "snoozed", "Snoozed"
+    COMMENT = "comment", "Comment"
+
+
+class ClaimEvent(models.Model):
+    """Append-only timeline of a claim. Rows are never updated or deleted."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty for the system (reminders).",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Free text: the reason for a deadline change or snooze, a comment, a resolution note.
+    note = models.TextField(blank=True)
+    # Structured detail, e.g. {"field": {"before": ..., "after": ...}}.
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="event_kind_valid"),
+        ]
+        indexes = [
+            # The claim page's timeline, newest first.
+            models.Index(fields=["claim", "-created_at", "-id"], name="event_claim_timeline"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on claim {self.claim_id}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Claim events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> None:
+        raise ValueError("Claim events are append-only.")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    IN_APP = "in_app", "In-app"
+
+
+class Reminder(models.Model):
+    """One reminder of one claim to one person, for one due date, step and channel.
+
+    Recorded before anything is sent; the unique constraint is what makes the sweep
+    send each reminder exactly once, however often it runs.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    # The due date the reminder was for: moving the deadline starts a new cadence.
+    due_date = models.DateField()
+    # 0 = first reminder after the due date, 1.. = follow-ups, then escalation.
+    step = models.PositiveSmallIntegerField()
+    escalation = models.BooleanField(default=False)
+    channel = models.CharField(max_length=10, choices=Channel)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "recipient", "due_date", "step", "channel"],
+                name="reminder_once_per_step",
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=Channel.values), name="reminder_channel_valid"
+            ),
+        ]
+        indexes = [
+            # Unread count in the navigation and the notifications page.
+            models.Index(
+                fields=["recipient", "-created_at"],
+                name="reminder_unread_in_app",
+                condition=Q(channel=Channel.IN_APP, read_at__isnull=True),
+            ),
+            # The sweep's retry of emails recorded but not yet sent.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="reminder_unsent_email",
+                condition=Q(channel=Channel.EMAIL, sent_at__isnull=True),
+            ),
+            # Which step a claim has reached for its current due date.
+            models.Index(fields=["claim", "due_date", "step"], name="reminder_claim_step"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder step {self.step} of claim {self.claim_id} to {self.recipient_id}"

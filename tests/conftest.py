@@ -1,0 +1,62 @@
+import os
+
+import pytest
+
+from tests.factories import UserFactory
+
+# Tests marked `services` need the real PostgreSQL and Redis. Without DATABASE_URL and
+# REDIS_URL they are skipped and say why; CI sets CLAIMTRACK_REQUIRE_SERVICES=1, which
+# turns any skip into a failure so a green run means they really ran.
+SERVICES_AVAILABLE = bool(os.environ.get("DATABASE_URL", "").startswith("postgres")) and bool(
+    os.environ.get("REDIS_URL")
+)
+REQUIRE_SERVICES = os.environ.get("CLAIMTRACK_REQUIRE_SERVICES") == "1"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if REQUIRE_SERVICES and not SERVICES_AVAILABLE:
+        raise pytest.UsageError(
+            "CLAIMTRACK_REQUIRE_SERVICES=1 but DATABASE_URL (PostgreSQL) or REDIS_URL is not set"
+        )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if SERVICES_AVAILABLE:
+        return
+    skip = pytest.mark.skip(
+        reason="needs PostgreSQL and Redis: set DATABASE_URL=postgres://… and REDIS_URL=redis://…"
+    )
+    for item in items:
+        if "services" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport:
+    report = yield
+    if REQUIRE_SERVICES and report.skipped:
+        report.outcome = "failed"
+        report.longrepr = (
+            f"skipped, but CLAIMTRACK_REQUIRE_SERVICES=1 forbids skips: {report.longrepr}"
+        )
+    return report
+
+
+@pytest.fixture
+def reader(db):
+    return UserFactory(username="reader", groups=["Readers"])
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(username="reviewer", groups=["Reviewers"])
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="editor", groups=["Editors"])
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
