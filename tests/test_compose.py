@@ -40,7 +40,7 @@ def test_it_has_the_whole_stack() -> None:
 
 def test_the_app_services_get_every_variable_the_settings_need() -> None:
     for name in APP_SERVICES:
-        assert REQUIRED_VARIABLES <= set(SERVICES[name]["environment"]), name
+        assert set(SERVICES[name]["environment"]) >= REQUIRED_VARIABLES, name
         assert SERVICES[name]["environment"]["DEBUG"] == "false"
 
 
