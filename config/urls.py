@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("articles/", include("articles.urls")),
+    path("notifications/", include("claims.notification_urls")),
     path("", include("claims.urls")),
 ]

@@ -1,0 +1,7 @@
+"""URLs of in-app notifications (reminders), mounted at /notifications/."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "notifications"
+
+urlpatterns: list = []
