@@ -1,17 +1,173 @@
-from django.contrib.auth.decorators import login_required
+import datetime as dt
+
+from django.contrib import messages
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
-from .models import Article
+from config.auth import role_required
+
+from . import importing
+from .extensions import article_page_parts
+from .forms import ArticleFilterForm, ArticleForm, ArticleUploadForm
+from .models import Article, Outlet, SourceKind
+from .rendering import paragraphs
+
+PAGE_SIZE = 30
 
 
-@login_required
+def _after(cursor: str) -> Q | None:
+    """Keyset position from "YYYY-MM-DD.id": rows after it in (-published_date, -id) order."""
+    try:
+        day, pk = cursor.split(".")
+        published, last_id = dt.date.fromisoformat(day), int(pk)
+    except ValueError:
+        return None
+    return Q(published_date__lt=published) | Q(published_date=published, id__lt=last_id)
+
+
+def filtered_articles(form: ArticleFilterForm) -> QuerySet[Article]:
+    articles = Article.objects.select_related("outlet").order_by("-published_date", "-id")
+    if not form.is_valid():
+        return articles
+    data = form.cleaned_data
+    if data["q"]:
+        q = data["q"]
+        articles = articles.filter(
+            Q(title__icontains=q) | Q(body__icontains=q) | Q(outlet__name__icontains=q)
+        )
+    if data["outlet"]:
+        articles = articles.filter(outlet=data["outlet"])
+    if data["published_from"]:
+        articles = articles.filter(published_date__gte=data["published_from"])
+    if data["published_to"]:
+        articles = articles.filter(published_date__lte=data["published_to"])
+    return articles
+
+
+@role_required("articles.view_article")
 def article_list(request: HttpRequest) -> HttpResponse:
-    articles = Article.objects.select_related("outlet")[:50]
-    return render(request, "articles/article_list.html", {"articles": articles})
+    form = ArticleFilterForm(request.GET)
+    articles = filtered_articles(form)
+    position = _after(request.GET.get("after", ""))
+    if position is not None:
+        articles = articles.filter(position)
+    # One row more than shown tells whether there is a next page, without a COUNT.
+    page = list(articles[: PAGE_SIZE + 1])
+    next_cursor = None
+    if len(page) > PAGE_SIZE:
+        page = page[:PAGE_SIZE]
+        last = page[-1]
+        params = request.GET.copy()
+        params["after"] = f"{last.published_date.isoformat()}.{last.pk}"
+        next_cursor = params.urlencode()
+    template = "articles/article_list.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#article-results"
+    return render(
+        request,
+        template,
+        {"form": form, "articles": page, "next_query": next_cursor, "paged": position is not None},
+    )
 
 
-@login_required
+@role_required("articles.view_article")
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
-    return render(request, "articles/article_detail.html", {"article": article})
+    article = get_object_or_404(Article.objects.select_related("outlet", "created_by"), pk=pk)
+    parts = article_page_parts(request, article)
+    marks = [mark for part in parts for mark in part.marks]
+    return render(
+        request,
+        "articles/article_detail.html",
+        {"article": article, "paragraphs": paragraphs(article.body, marks), "parts": parts},
+    )
+
+
+def _outlet(name: str) -> Outlet | None:
+    name = " ".join(name.split())
+    if not name:
+        return None
+    outlet = Outlet.objects.filter(name__iexact=name).first()
+    return outlet or Outlet.objects.create(name=name)
+
+
+def _duplicate_of(article: Article) -> Article | None:
+    return (
+        Article.objects.filter(content_hash=article.compute_content_hash())
+        .exclude(pk=article.pk)
+        .first()
+    )
+
+
+def _save_form(request: HttpRequest, form: ArticleForm) -> Article | None:
+    article = form.save(commit=False)
+    duplicate = _duplicate_of(article)
+    if duplicate:
+        form.add_error(None, f"The same text is already in Claimtrack as “{duplicate.title}”.")
+        return None
+    article.outlet = _outlet(form.cleaned_data["outlet_name"])
+    if article.pk is None:
+        article.created_by = request.user
+        article.source_kind = SourceKind.MANUAL
+        article.source = "pasted text"
+    article.save()
+    return article
+
+
+@role_required("articles.add_article")
+@require_http_methods(["GET", "POST"])
+def article_create(request: HttpRequest) -> HttpResponse:
+    form = ArticleForm(request.POST or None, prefix="paste")
+    upload = ArticleUploadForm(prefix="upload")
+    if request.method == "POST" and form.is_valid():
+        article = _save_form(request, form)
+        if article:
+            messages.success(request, "Article added. Select a passage to log a claim.")
+            return redirect(article)
+    status = 422 if form.errors else 200
+    return render(
+        request, "articles/article_form.html", {"form": form, "upload": upload}, status=status
+    )
+
+
+@role_required("articles.add_article")
+@require_http_methods(["POST"])
+def article_upload(request: HttpRequest) -> HttpResponse:
+    upload = ArticleUploadForm(request.POST, request.FILES, prefix="upload")
+    if upload.is_valid():
+        file = upload.cleaned_data["file"]
+        try:
+            parsed = importing.parse_bytes(file.read(), name=file.name)
+            parsed.source_kind = SourceKind.UPLOAD
+            article, created = importing.save_article(parsed, created_by=request.user)
+        except importing.ArticleImportError as exc:
+            upload.add_error("file", f"{file.name}: {exc}")
+        else:
+            if created:
+                messages.success(request, f"Imported “{article.title}” from {file.name}.")
+            else:
+                messages.info(request, f"{file.name} was imported before; nothing changed.")
+            return redirect(article)
+    return render(
+        request,
+        "articles/article_form.html",
+        {"form": ArticleForm(prefix="paste"), "upload": upload},
+        status=422,
+    )
+
+
+@role_required("articles.change_article")
+@require_http_methods(["GET", "POST"])
+def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(Article, pk=pk)
+    form = ArticleForm(request.POST or None, instance=article, prefix="paste")
+    if request.method == "POST" and form.is_valid():
+        saved = _save_form(request, form)
+        if saved:
+            messages.success(request, "Article saved.")
+            return redirect(saved)
+    status = 422 if form.errors else 200
+    return render(
+        request, "articles/article_form.html", {"form": form, "article": article}, status=status
+    )

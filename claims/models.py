@@ -272,6 +272,30 @@ class Claim(models.Model):
             return 0
         return (today - self.due_date).days
 
+    def window_display(self) -> str:
+        """The predicted window in words, at its precision: "by Fri 31 Oct 2025"."""
+        due, earliest = self.due_date, self.earliest_date
+        if due is None:
+            return "no date (vague)" if self.vague else "no date"
+        if (
+            self.precision == Precision.WEEK
+            and earliest
+            and earliest.weekday() == 0
+            and (due - earliest).days == 6
+        ):
+            return f"week of {earliest:%a} {earliest.day} {earliest:%b %Y}"
+        if self.precision == Precision.MONTH:
+            if earliest and earliest.day == 1 and earliest.month == due.month:
+                return f"in {due:%B %Y}"
+            return f"by the end of {due:%B %Y}"
+        if self.precision == Precision.QUARTER:
+            return f"by the end of Q{(due.month - 1) // 3 + 1} {due.year}"
+        if self.precision == Precision.YEAR:
+            if earliest and (earliest.month, earliest.day) == (1, 1) and earliest.year == due.year:
+                return f"in {due.year}"
+            return f"by the end of {due.year}"
+        return f"by {due:%a} {due.day} {due:%b %Y}"
+
     @property
     def is_late(self) -> bool:
         """Fulfilled, but after the due date."""

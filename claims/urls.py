@@ -6,5 +6,15 @@ app_name = "claims"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("articles/<int:article_pk>/claims/new/", views.claim_create, name="create"),
+    path("claims/window/", views.time_phrase_window, name="window"),
     path("claims/<int:pk>/", views.claim_detail, name="detail"),
+    path("claims/<int:pk>/edit/", views.claim_edit, name="edit"),
+    path("claims/<int:pk>/resolve/", views.claim_resolve, name="resolve"),
+    path("claims/<int:pk>/reopen/", views.claim_reopen, name="reopen"),
+    path("claims/<int:pk>/evidence/", views.claim_add_evidence, name="evidence"),
+    path("claims/<int:pk>/deadline/", views.claim_change_deadline, name="deadline"),
+    path("claims/<int:pk>/snooze/", views.claim_snooze, name="snooze"),
+    path("claims/<int:pk>/take/", views.claim_take, name="take"),
+    path("claims/<int:pk>/assign/", views.claim_assign, name="assign"),
 ]

@@ -1,11 +1,45 @@
-from django.contrib.auth.decorators import login_required
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .models import Claim, newsroom_today
+from articles.extensions import ArticlePagePart
+from articles.models import Article
+from articles.rendering import Mark, context_paragraphs
+from config.auth import role_required
+
+from . import services
+from .forms import (
+    AssignForm,
+    ClaimEditForm,
+    ClaimForm,
+    DeadlineForm,
+    EvidenceForm,
+    ReopenForm,
+    ResolveForm,
+    SnoozeForm,
+    TakeForm,
+    claim_initial,
+)
+from .models import Claim, Person, newsroom_today
+from .timephrases import resolve_time_phrase
+
+CLAIM_RELATED = ("article", "article__outlet", "claimant", "assignee", "resolved_by")
 
 
-@login_required
+def _get_claim(pk: int) -> Claim:
+    return get_object_or_404(
+        Claim.objects.select_related(*CLAIM_RELATED).prefetch_related("tags"), pk=pk
+    )
+
+
+@role_required("claims.view_claim")
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = newsroom_today()
     overdue = (
@@ -16,9 +50,378 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "claims/dashboard.html", {"overdue": overdue, "today": today})
 
 
-@login_required
-def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = get_object_or_404(
-        Claim.objects.select_related("article", "article__outlet", "claimant", "assignee"), pk=pk
+# --- The claim page ---------------------------------------------------------------------
+
+ACTION_FORMS: dict[str, type[Form]] = {
+    "resolve": ResolveForm,
+    "reopen": ReopenForm,
+    "evidence": EvidenceForm,
+    "deadline": DeadlineForm,
+    "snooze": SnoozeForm,
+    "assign": AssignForm,
+    "take": TakeForm,
+}
+
+
+def quote_mark(claim: Claim) -> Mark | None:
+    """Where the quote stands in the article's text now, if it still does."""
+    body = claim.article.body
+    if not claim.quote:
+        return None
+    start, end = claim.quote_start, claim.quote_end
+    if start is None or end is None or body[start:end] != claim.quote:
+        # The article was edited after the claim was logged: find the quote again.
+        start = body.find(claim.quote)
+        if start < 0:
+            return None
+        end = start + len(claim.quote)
+    return Mark(start, end, claim.get_absolute_url(), ident=f"claim-{claim.pk}")
+
+
+def _claim_context(
+    claim: Claim, *, forms: dict[str, Form] | None = None, **extra: Any
+) -> dict[str, Any]:
+    initial = {"version": claim.version}
+    # Several forms share a page: ids carry the action so each label finds its own field.
+    action_forms = {
+        name: form_class(initial=initial, auto_id=f"id_{name}_%s")
+        for name, form_class in ACTION_FORMS.items()
+    }
+    action_forms["resolve"].initial.update(
+        status=claim.status if claim.is_resolved else "",
+        reason_code=claim.reason_code,
+        outcome_date=claim.outcome_date or newsroom_today(),
     )
-    return render(request, "claims/claim_detail.html", {"claim": claim})
+    action_forms["deadline"].initial.update(
+        due_date=claim.due_date, earliest_date=claim.earliest_date
+    )
+    action_forms["assign"].initial.update(assignee=claim.assignee_id)
+    action_forms.update(forms or {})
+    mark = quote_mark(claim)
+    return {
+        "claim": claim,
+        "today": newsroom_today(),
+        "forms": action_forms,
+        "open_form": next(iter(forms or {}), ""),
+        "quote_paragraphs": context_paragraphs(claim.article.body, mark) if mark else [],
+        "evidence": claim.evidence.select_related("added_by"),
+        "events": claim.events.select_related("actor"),
+        **extra,
+    }
+
+
+@role_required("claims.view_claim")
+@require_GET
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim(pk)
+    return render(request, "claims/claim_detail.html", _claim_context(claim))
+
+
+def _perform(
+    request: HttpRequest,
+    pk: int,
+    action: str,
+    change: Callable[[Claim, dict[str, Any], AbstractBaseUser], object],
+    success: str,
+) -> HttpResponse:
+    """Validate the action's form, call its service, and answer htmx or a plain post.
+
+    htmx gets the claim's live region (status, actions, evidence, timeline) and nothing
+    else; a plain form post is redirected back to the claim page.
+    """
+    claim = _get_claim(pk)
+    form = ACTION_FORMS[action](request.POST, auto_id=f"id_{action}_%s")
+    status = 200
+    extra: dict[str, Any] = {}
+    if form.is_valid():
+        try:
+            change(claim, form.cleaned_data, request.user)
+        except services.VersionConflict as conflict:
+            claim = _get_claim(pk)
+            status = 409
+            extra = {"conflict": conflict.changes_since()}
+            form = None
+        except ValidationError as error:
+            form.add_error(None, error)
+            status = 422
+        else:
+            claim = _get_claim(pk)
+            form = None
+            if not request.htmx:
+                messages.success(request, success)
+                return redirect(claim)
+            extra = {"announcement": success}
+    else:
+        status = 422
+    context = _claim_context(claim, forms={action: form} if form else None, **extra)
+    template = "claims/claim_detail.html"
+    if request.htmx:
+        template += "#claim-live"
+    return render(request, template, context, status=status)
+
+
+@role_required("claims.resolve_claim")
+@require_POST
+def claim_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    def change(claim: Claim, data: dict[str, Any], user: AbstractBaseUser) -> None:
+        services.resolve_claim(
+            claim=claim,
+            by=user,
+            version=data["version"],
+            status=data["status"],
+            reason_code=data["reason_code"],
+            outcome_date=data["outcome_date"],
+            note=data["note"],
+            evidence_url=data["evidence_url"],
+            evidence_title=data["evidence_title"],
+        )
+
+    return _perform(request, pk, "resolve", change, "Outcome recorded.")
+
+
+@role_required("claims.resolve_claim")
+@require_POST
+def claim_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    def change(claim: Claim, data: dict[str, Any], user: AbstractBaseUser) -> None:
+        services.reopen_claim(claim=claim, by=user, version=data["version"], note=data["note"])
+
+    return _perform(request, pk, "reopen", change, "Claim reopened.")
+
+
+@role_required("claims.resolve_claim", "claims.add_evidence")
+@require_POST
+def claim_add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    def change(claim: Claim, data: dict[str, Any], user: AbstractBaseUser) -> None:
+        services.add_evidence(
+            claim=claim,
+            by=user,
+            version=data["version"],
+            url=data["url"],
+            title=data["title"],
+            note=data["note"],
+        )
+
+    return _perform(request, pk, "evidence", change, "Evidence added.")
+
+
+@role_required("claims.resolve_claim")
+@require_POST
+def claim_change_deadline(request: HttpRequest, pk: int) -> HttpResponse:
+    def change(claim: Claim, data: dict[str, Any], user: AbstractBaseUser) -> None:
+        services.change_deadline(
+            claim=claim,
+            by=user,
+            version=data["version"],
+            due_date=data["due_date"],
+            earliest_date=data["earliest_date"],
+            reason=data["reason"],
+        )
+
+    return _perform(request, pk, "deadline", change, "Deadline changed.")
+
+
+@role_required("claims.resolve_claim")
+@require_POST
+def claim_snooze(request: HttpRequest, pk: int) -> HttpResponse:
+    def change(claim: Claim, data: dict[str, Any], user: AbstractBaseUser) -> None:
+        services.snooze_claim(
+            claim=claim,
+            by=user,
+            version=data["version"],
+            until=data["until"],
+            reason=data["reason"],
+        )
+
+    return _perform(request, pk, "snooze", change, "Reminders snoozed.")
+
+
+@role_required("claims.resolve_claim")
+@require_POST
+def claim_take(request: HttpRequest, pk: int) -> HttpResponse:
+    def change(claim: Claim, data: dict[str, Any], user: AbstractBaseUser) -> None:
+        services.take_claim(claim=claim, by=user, version=data["version"])
+
+    return _perform(request, pk, "take", change, "The claim is yours.")
+
+
+@role_required("claims.assign_claim")
+@require_POST
+def claim_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    def change(claim: Claim, data: dict[str, Any], user: AbstractBaseUser) -> None:
+        services.assign_claim(
+            claim=claim, by=user, version=data["version"], assignee=data["assignee"]
+        )
+
+    return _perform(request, pk, "assign", change, "Assignee changed.")
+
+
+# --- Logging and editing claims --------------------------------------------------------
+
+
+def _people() -> list[str]:
+    return list(Person.objects.order_by("name").values_list("name", flat=True)[:500])
+
+
+def _window_initial(article: Article, phrase: str) -> dict[str, Any]:
+    window = resolve_time_phrase(phrase, article.published_date)
+    if not window.recognised:
+        return {}
+    return {
+        "time_phrase": phrase,
+        "due_date": window.due_date,
+        "earliest_date": window.earliest_date,
+        "precision": window.precision or "",
+        "vague": window.vague,
+    }
+
+
+@role_required("claims.add_claim")
+@require_http_methods(["GET", "POST"])
+def claim_create(request: HttpRequest, article_pk: int) -> HttpResponse:
+    article = get_object_or_404(Article.objects.select_related("outlet"), pk=article_pk)
+    if request.method == "POST":
+        form = ClaimForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                claimant = services.find_or_create_person(data["claimant"])
+                claim = services.create_claim(
+                    article=article,
+                    by=request.user,
+                    statement=data["statement"],
+                    quote=data["quote"],
+                    quote_start=data["quote_start"],
+                    quote_end=data["quote_end"],
+                    claimant=claimant,
+                    claim_type=data["claim_type"],
+                    time_phrase=data["time_phrase"],
+                    due_date=data["due_date"],
+                    earliest_date=data["earliest_date"],
+                    precision=data["precision"],
+                    vague=data["vague"],
+                    resolution_criteria=data["resolution_criteria"],
+                    assignee=data["assignee"],
+                    tags=services.tags_from_text(data["tags"]),
+                )
+            except ValidationError as error:
+                form.add_error("quote", error)
+            else:
+                messages.success(request, "Claim logged.")
+                return redirect(claim)
+    else:
+        quote = request.GET.get("quote", "").strip()
+        initial: dict[str, Any] = {
+            "quote": quote,
+            "quote_start": request.GET.get("quote_start"),
+            "quote_end": request.GET.get("quote_end"),
+            "statement": quote,
+        }
+        # A selected time phrase ("sometime during the next two weeks") proposes its window.
+        initial.update(_window_initial(article, quote))
+        form = ClaimForm(initial=initial)
+    proposal = _proposal(article, form["time_phrase"].value() or "")
+    return render(
+        request,
+        "claims/claim_form.html",
+        {"form": form, "article": article, "people": _people(), "proposal": proposal},
+        status=422 if form.errors else 200,
+    )
+
+
+@role_required("claims.change_claim")
+@require_http_methods(["GET", "POST"])
+def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim(pk)
+    if request.method == "POST":
+        form = ClaimEditForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.edit_claim(
+                    claim=claim,
+                    by=request.user,
+                    version=data["version"],
+                    tags=services.tags_from_text(data["tags"]),
+                    statement=data["statement"],
+                    claimant=services.find_or_create_person(data["claimant"]),
+                    claim_type=data["claim_type"],
+                    time_phrase=data["time_phrase"],
+                    earliest_date=data["earliest_date"],
+                    due_date=data["due_date"],
+                    precision=data["precision"],
+                    vague=data["vague"],
+                    resolution_criteria=data["resolution_criteria"],
+                )
+            except services.VersionConflict as conflict:
+                claim = _get_claim(pk)
+                return render(
+                    request,
+                    "claims/claim_form.html",
+                    {
+                        "form": ClaimEditForm(initial=claim_initial(claim)),
+                        "claim": claim,
+                        "article": claim.article,
+                        "people": _people(),
+                        "conflict": conflict.changes_since(),
+                    },
+                    status=409,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Claim saved.")
+                return redirect(claim)
+    else:
+        form = ClaimEditForm(initial=claim_initial(claim))
+    return render(
+        request,
+        "claims/claim_form.html",
+        {
+            "form": form,
+            "claim": claim,
+            "article": claim.article,
+            "people": _people(),
+            "proposal": _proposal(claim.article, form["time_phrase"].value() or ""),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+def _proposal(article: Article, phrase: str) -> Any:
+    return resolve_time_phrase(phrase, article.published_date) if phrase.strip() else None
+
+
+@role_required("claims.add_claim")
+@require_GET
+def time_phrase_window(request: HttpRequest) -> HttpResponse:
+    """The window a time phrase proposes, in words, and the date fields filled from it."""
+    article = get_object_or_404(Article, pk=request.GET.get("article") or 0)
+    phrase = request.GET.get("time_phrase", "")[:300]
+    window = _proposal(article, phrase)
+    form = (
+        ClaimForm(initial=_window_initial(article, phrase))
+        if window and window.recognised
+        else None
+    )
+    return render(
+        request,
+        "claims/claim_form.html#window-proposal",
+        {"proposal": window, "article": article, "form": form, "oob": True},
+    )
+
+
+def article_claims_part(request: HttpRequest, article: Article) -> ArticlePagePart:
+    """The claims of an article: highlighted in its text and listed beside it."""
+    claims = list(
+        Claim.objects.filter(article=article)
+        .select_related("claimant", "article")
+        .order_by("quote_start", "id")
+    )
+    marks = [mark for claim in claims if (mark := quote_mark(claim))]
+    label = {f"claim-{c.pk}": c.statement for c in claims}
+    marks = [Mark(m.start, m.end, m.href, label[m.ident], m.ident) for m in marks]
+    return ArticlePagePart(
+        marks=marks,
+        template="claims/article_claims.html",
+        context={"claims": claims, "today": newsroom_today()},
+    )

@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.test import RequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,12 @@ def test_it_creates_each_role_with_a_random_password_printed_once() -> None:
     assert set(printed) == {"admin", "editor", "reviewer", "reader"}
     assert len(set(printed.values())) == 4
     for username, password in printed.items():
-        assert authenticate(username=username, password=password) is not None
+        assert (
+            authenticate(
+                RequestFactory().post("/accounts/login/"), username=username, password=password
+            )
+            is not None
+        )
     User = get_user_model()
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="editor").groups.filter(name="Editors").exists()
@@ -35,4 +41,9 @@ def test_a_second_run_keeps_the_passwords_and_says_so() -> None:
     assert passwords(second.getvalue()) == {}
     assert "exists; password unchanged" in second.getvalue()
     for username, password in passwords(first.getvalue()).items():
-        assert authenticate(username=username, password=password) is not None
+        assert (
+            authenticate(
+                RequestFactory().post("/accounts/login/"), username=username, password=password
+            )
+            is not None
+        )

@@ -1,0 +1,58 @@
+from django import forms
+from django.conf import settings
+
+from .models import Article, Outlet
+
+
+class ArticleFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search", max_length=200)
+    outlet = forms.ModelChoiceField(Outlet.objects.all(), required=False, empty_label="All outlets")
+    published_from = forms.DateField(
+        required=False,
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    published_to = forms.DateField(
+        required=False,
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class ArticleForm(forms.ModelForm):
+    """Pasted text, or corrections to an imported article."""
+
+    url = forms.URLField(label="URL", required=False, max_length=2000, assume_scheme="https")
+    outlet_name = forms.CharField(
+        label="Outlet", required=False, max_length=200, help_text="e.g. The Washington Times"
+    )
+
+    class Meta:
+        model = Article
+        fields = ["title", "dek", "url", "published_date", "authors", "language", "body"]
+        labels = {"dek": "Summary (dek)", "url": "URL", "published_date": "Published on"}
+        widgets = {
+            "published_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "dek": forms.Textarea(attrs={"rows": 2}),
+            "body": forms.Textarea(attrs={"rows": 16}),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.outlet:
+            self.fields["outlet_name"].initial = self.instance.outlet.name
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"].replace("\r\n", "\n").strip()
+        if len(body) > settings.ARTICLE_MAX_BODY_CHARS:
+            raise forms.ValidationError(
+                f"The text is {len(body):,} characters; the limit is "
+                f"{settings.ARTICLE_MAX_BODY_CHARS:,}."
+            )
+        return body
+
+
+class ArticleUploadForm(forms.Form):
+    file = forms.FileField(
+        help_text="A seed-format text file (first line “date YYYY-MM-DD …”) or a saved HTML page."
+    )

@@ -1,0 +1,193 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+
+from .models import Claim, ClaimStatus, ClaimType, Precision, ReasonCode
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def reviewers() -> QuerySet[AbstractBaseUser]:
+    """People a claim can be assigned to: active reviewers and editors."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=["Reviewers", "Editors"])
+        .distinct()
+        .order_by("username")
+    )
+
+
+class AssigneeField(forms.ModelChoiceField):
+    def label_from_instance(self, user: AbstractBaseUser) -> str:
+        full = user.get_full_name()
+        return f"{full} ({user.get_username()})" if full else user.get_username()
+
+
+class VersionedForm(forms.Form):
+    """Every change carries the version the user saw, so stale changes are refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ClaimForm(forms.Form):
+    quote = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Exactly as in the article. Select it in the text, or type it.",
+    )
+    quote_start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    quote_end = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    statement = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="A checkable sentence: “Trump and Putin will meet in Budapest”.",
+    )
+    claimant = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="Pick a known person (names and aliases match) or type a new name.",
+        widget=forms.TextInput(attrs={"list": "people", "autocomplete": "off"}),
+    )
+    claim_type = forms.ChoiceField(choices=ClaimType.choices, initial=ClaimType.PREDICTION)
+    time_phrase = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="As written: “within the next two weeks”. The window is proposed from it.",
+    )
+    earliest_date = forms.DateField(required=False, widget=DATE)
+    due_date = forms.DateField(
+        required=False, widget=DATE, help_text="The last day it allows. Empty: no deadline."
+    )
+    precision = forms.ChoiceField(choices=[("", "—"), *Precision.choices], required=False)
+    vague = forms.BooleanField(required=False, label="The time phrase is vague")
+    resolution_criteria = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What counts as fulfilled.",
+    )
+    assignee = AssigneeField(queryset=None, required=False, empty_label="Nobody yet")
+    tags = forms.CharField(required=False, max_length=500, help_text="Comma-separated.")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = reviewers()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        earliest, due = data.get("earliest_date"), data.get("due_date")
+        if earliest and due and earliest > due:
+            self.add_error("earliest_date", "The earliest date is after the due date.")
+        if (
+            data.get("claim_type") == ClaimType.PREDICTION
+            and not due
+            and not data.get("vague")
+            and not self.has_error("due_date")
+        ):
+            self.add_error(
+                "due_date", "A prediction needs a due date, unless its time phrase is vague."
+            )
+        return data
+
+
+class ClaimEditForm(ClaimForm):
+    """Editing a logged claim: the quote stays; the timeline keeps the rest."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("quote", "quote_start", "quote_end", "assignee"):
+            del self.fields[name]
+
+
+OUTCOMES = [(value, label) for value, label in ClaimStatus.choices if value != ClaimStatus.OPEN]
+
+
+class ResolveForm(VersionedForm):
+    status = forms.ChoiceField(choices=OUTCOMES, label="Outcome")
+    reason_code = forms.ChoiceField(
+        choices=[("", "—"), *ReasonCode.choices],
+        required=False,
+        label="Reason",
+        help_text="For “not fulfilled”.",
+    )
+    outcome_date = forms.DateField(
+        required=False, widget=DATE, help_text="When it happened or became known."
+    )
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence_url = forms.URLField(
+        required=False, label="Evidence link", assume_scheme="https", max_length=2000
+    )
+    evidence_title = forms.CharField(required=False, max_length=500, label="Evidence title")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("status") == ClaimStatus.NOT_FULFILLED and not data.get("reason_code"):
+            self.add_error("reason_code", "Say why it was not fulfilled.")
+        return data
+
+
+class ReopenForm(VersionedForm):
+    note = forms.CharField(required=False, max_length=2000, label="Why reopen?")
+
+
+class EvidenceForm(VersionedForm):
+    url = forms.URLField(required=False, label="Link", assume_scheme="https", max_length=2000)
+    title = forms.CharField(required=False, max_length=500)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("url") and not data.get("note") and not self.errors:
+            raise forms.ValidationError("Give a link or a note.")
+        return data
+
+
+class DeadlineForm(VersionedForm):
+    due_date = forms.DateField(widget=DATE, label="New due date")
+    earliest_date = forms.DateField(required=False, widget=DATE)
+    reason = forms.CharField(
+        max_length=2000, help_text="Who moved it and why: “postponed by the White House”."
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        earliest, due = data.get("earliest_date"), data.get("due_date")
+        if earliest and due and earliest > due:
+            self.add_error("earliest_date", "The earliest date is after the due date.")
+        return data
+
+
+class SnoozeForm(VersionedForm):
+    until = forms.DateField(widget=DATE, label="Remind me again on")
+    reason = forms.CharField(
+        max_length=2000, required=False, help_text="“Check again after the summit.”"
+    )
+
+
+class AssignForm(VersionedForm):
+    assignee = AssigneeField(queryset=None, required=False, empty_label="Nobody")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = reviewers()
+
+
+class TakeForm(VersionedForm):
+    pass
+
+
+def claim_initial(claim: Claim) -> dict:
+    return {
+        "statement": claim.statement,
+        "claimant": claim.claimant.name if claim.claimant else "",
+        "claim_type": claim.claim_type,
+        "time_phrase": claim.time_phrase,
+        "earliest_date": claim.earliest_date,
+        "due_date": claim.due_date,
+        "precision": claim.precision,
+        "vague": claim.vague,
+        "resolution_criteria": claim.resolution_criteria,
+        "tags": ", ".join(t.name for t in claim.tags.all()),
+        "version": claim.version,
+    }

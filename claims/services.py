@@ -1,0 +1,467 @@
+"""Every change to a claim goes through a function here.
+
+Each one checks the version the user saw, changes the claim with a conditional UPDATE,
+and writes its ClaimEvent in the same transaction: nothing is overwritten silently and
+nothing changes without a line in the timeline.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from articles.models import Article
+
+from .models import (
+    Claim,
+    ClaimEvent,
+    ClaimStatus,
+    ClaimType,
+    EventKind,
+    Evidence,
+    Person,
+    PersonAlias,
+    ReasonCode,
+    Tag,
+    newsroom_today,
+)
+
+
+class VersionConflict(Exception):
+    """The claim changed after the user loaded it; `current` is its state now."""
+
+    def __init__(self, current: Claim, seen_version: int) -> None:
+        super().__init__(f"Claim {current.pk} is at version {current.version}, not {seen_version}")
+        self.current = current
+        self.seen_version = seen_version
+
+    def changes_since(self) -> list[ClaimEvent]:
+        """The timeline entries the user has not seen, oldest first."""
+        events = self.current.events.select_related("actor").order_by("created_at", "id")
+        return [e for e in events if e.data.get("version", 0) > self.seen_version]
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _user(user: AbstractBaseUser | None) -> str | None:
+    return user.get_username() if user else None
+
+
+def _bump(*, claim: Claim, version: int, fields: dict[str, Any]) -> Claim:
+    """Apply `fields` and move the version on, if the claim is still at `version`.
+
+    The conditional UPDATE is the lock: of two reviewers submitting against the same
+    version, exactly one matches a row; the other gets VersionConflict.
+    """
+    updated = Claim.objects.filter(pk=claim.pk, version=version).update(
+        version=F("version") + 1, updated_at=timezone.now(), **fields
+    )
+    if updated != 1:
+        raise VersionConflict(Claim.objects.get(pk=claim.pk), version)
+    claim.refresh_from_db()
+    return claim
+
+
+def _change(
+    *,
+    claim: Claim,
+    version: int,
+    by: AbstractBaseUser | None,
+    kind: EventKind,
+    fields: dict[str, Any],
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> Claim:
+    """Apply `fields` if the claim is still at `version`, and record the event."""
+    with transaction.atomic():
+        claim = _bump(claim=claim, version=version, fields=fields)
+        ClaimEvent.objects.create(
+            claim=claim,
+            kind=kind,
+            actor=by,
+            note=note,
+            data={**(data or {}), "version": claim.version},
+        )
+    return claim
+
+
+# --- Claimants and tags ----------------------------------------------------------------
+
+
+def find_person(name: str) -> Person | None:
+    """The person called `name`, by their name or one of their aliases (any case)."""
+    name = " ".join(name.split())
+    if not name:
+        return None
+    return (
+        Person.objects.filter(Q(name__iexact=name) | Q(aliases__alias__iexact=name))
+        .distinct()
+        .first()
+    )
+
+
+def find_or_create_person(name: str) -> Person | None:
+    name = " ".join(name.split())
+    if not name:
+        return None
+    person = find_person(name)
+    if person is None:
+        person, _ = Person.objects.get_or_create(name=name)
+    return person
+
+
+def add_alias(*, person: Person, alias: str) -> None:
+    alias = " ".join(alias.split())
+    if alias and alias.lower() != person.name.lower():
+        try:
+            with transaction.atomic():
+                PersonAlias.objects.create(person=person, alias=alias)
+        except IntegrityError:
+            pass  # the alias is taken already; matching keeps working
+
+
+def tags_from_text(text: str) -> list[Tag]:
+    """Tags named in a comma-separated list, created as needed."""
+    tags = []
+    for name in dict.fromkeys(n.strip() for n in text.split(",")):
+        if not name:
+            continue
+        slug = slugify(name)[:60] or "tag"
+        tag, _ = Tag.objects.get_or_create(slug=slug, defaults={"name": name[:60]})
+        tags.append(tag)
+    return tags
+
+
+# --- Logging a claim --------------------------------------------------------------------
+
+
+def locate_quote(
+    *, body: str, quote: str, start: int | None = None, end: int | None = None
+) -> tuple[int, int]:
+    """The character span of `quote` in `body`.
+
+    A span from the browser's selection is trusted when it matches the text; otherwise the
+    quote must occur in the body, and its first occurrence is used.
+    """
+    if not quote:
+        raise ValidationError("The quote is empty.")
+    if start is not None and end is not None and 0 <= start < end and body[start:end] == quote:
+        return start, end
+    position = body.find(quote)
+    if position < 0:
+        # Selections can gather or lose white space at paragraph breaks.
+        position = body.find(quote.strip())
+        quote = quote.strip()
+    if position < 0:
+        raise ValidationError("The quote does not occur in the article's text.")
+    return position, position + len(quote)
+
+
+def create_claim(
+    *,
+    article: Article,
+    by: AbstractBaseUser,
+    statement: str,
+    quote: str = "",
+    quote_start: int | None = None,
+    quote_end: int | None = None,
+    claimant: Person | None = None,
+    claim_type: str = ClaimType.PREDICTION,
+    time_phrase: str = "",
+    due_date: dt.date | None = None,
+    earliest_date: dt.date | None = None,
+    precision: str = "",
+    vague: bool = False,
+    resolution_criteria: str = "",
+    assignee: AbstractBaseUser | None = None,
+    tags: Iterable[Tag] = (),
+) -> Claim:
+    if quote:
+        quote_start, quote_end = locate_quote(
+            body=article.body, quote=quote, start=quote_start, end=quote_end
+        )
+        quote = article.body[quote_start:quote_end]
+    else:
+        quote_start = quote_end = None
+    if earliest_date and due_date and earliest_date > due_date:
+        raise ValidationError("The earliest date is after the due date.")
+    with transaction.atomic():
+        claim = Claim.objects.create(
+            article=article,
+            statement=statement.strip(),
+            quote=quote,
+            quote_start=quote_start,
+            quote_end=quote_end,
+            claimant=claimant,
+            claim_type=claim_type,
+            time_phrase=time_phrase.strip(),
+            due_date=due_date,
+            earliest_date=earliest_date,
+            precision=precision,
+            vague=vague,
+            resolution_criteria=resolution_criteria.strip(),
+            assignee=assignee,
+            created_by=by,
+        )
+        claim.tags.set(tags)
+        ClaimEvent.objects.create(
+            claim=claim,
+            kind=EventKind.CREATED,
+            actor=by,
+            data={
+                "version": claim.version,
+                "due_date": _date(due_date),
+                "assignee": _user(assignee),
+            },
+        )
+    return claim
+
+
+EDITABLE_FIELDS = (
+    "statement",
+    "claimant",
+    "claim_type",
+    "time_phrase",
+    "earliest_date",
+    "due_date",
+    "precision",
+    "vague",
+    "resolution_criteria",
+)
+
+
+def _display(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return str(value)
+    return value
+
+
+def edit_claim(
+    *,
+    claim: Claim,
+    by: AbstractBaseUser,
+    version: int,
+    tags: Iterable[Tag] | None = None,
+    **changes: Any,
+) -> Claim:
+    """An editor's correction of how the claim was logged."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}")
+    earliest = changes.get("earliest_date", claim.earliest_date)
+    due = changes.get("due_date", claim.due_date)
+    if earliest and due and earliest > due:
+        raise ValidationError("The earliest date is after the due date.")
+    diff = {
+        name: {"before": _display(getattr(claim, name)), "after": _display(value)}
+        for name, value in changes.items()
+        if getattr(claim, name) != value
+    }
+    new_tags = None
+    if tags is not None:
+        new_tags = sorted({t.name for t in tags})
+        old_tags = sorted(claim.tags.values_list("name", flat=True))
+        if new_tags != old_tags:
+            diff["tags"] = {"before": old_tags, "after": new_tags}
+    with transaction.atomic():
+        claim = _change(
+            claim=claim,
+            version=version,
+            by=by,
+            kind=EventKind.EDITED,
+            fields=changes,
+            data={"changes": diff},
+        )
+        if tags is not None:
+            claim.tags.set(tags)
+    return claim
+
+
+# --- Reviewing ------------------------------------------------------------------------
+
+
+def resolve_claim(
+    *,
+    claim: Claim,
+    by: AbstractBaseUser,
+    version: int,
+    status: str,
+    reason_code: str = "",
+    outcome_date: dt.date | None = None,
+    note: str = "",
+    evidence_url: str = "",
+    evidence_title: str = "",
+) -> Claim:
+    """Record the outcome, or re-rate a resolved claim. Reopening is `reopen_claim`."""
+    if status not in ClaimStatus.values or status == ClaimStatus.OPEN:
+        raise ValidationError("Choose an outcome.")
+    if status == ClaimStatus.NOT_FULFILLED:
+        if reason_code not in ReasonCode.values:
+            raise ValidationError("Say why it was not fulfilled.")
+    else:
+        reason_code = ""
+    if outcome_date and outcome_date > newsroom_today():
+        raise ValidationError("The outcome date is in the future.")
+    before = {"status": claim.status, "reason_code": claim.reason_code}
+    with transaction.atomic():
+        claim = _change(
+            claim=claim,
+            version=version,
+            by=by,
+            kind=EventKind.STATUS_CHANGED,
+            fields={
+                "status": status,
+                "reason_code": reason_code,
+                "outcome_date": outcome_date,
+                "outcome_note": note.strip(),
+                "resolved_at": timezone.now(),
+                "resolved_by": by,
+            },
+            note=note.strip(),
+            data={
+                "before": before,
+                "after": {"status": status, "reason_code": reason_code},
+                "outcome_date": _date(outcome_date),
+            },
+        )
+        if evidence_url:
+            _add_evidence_row(claim=claim, by=by, url=evidence_url, title=evidence_title, note="")
+    return claim
+
+
+def reopen_claim(*, claim: Claim, by: AbstractBaseUser, version: int, note: str = "") -> Claim:
+    if claim.status == ClaimStatus.OPEN:
+        raise ValidationError("The claim is open already.")
+    return _change(
+        claim=claim,
+        version=version,
+        by=by,
+        kind=EventKind.STATUS_CHANGED,
+        fields={
+            "status": ClaimStatus.OPEN,
+            "reason_code": "",
+            "resolved_at": None,
+            "resolved_by": None,
+        },
+        note=note.strip(),
+        data={
+            "before": {"status": claim.status, "reason_code": claim.reason_code},
+            "after": {"status": ClaimStatus.OPEN, "reason_code": ""},
+        },
+    )
+
+
+def _add_evidence_row(
+    *, claim: Claim, by: AbstractBaseUser, url: str, title: str, note: str
+) -> Evidence:
+    evidence = Evidence.objects.create(
+        claim=claim, url=url.strip(), title=title.strip(), note=note.strip(), added_by=by
+    )
+    ClaimEvent.objects.create(
+        claim=claim,
+        kind=EventKind.EVIDENCE_ADDED,
+        actor=by,
+        note=evidence.title or evidence.url or evidence.note,
+        data={"version": claim.version, "evidence": evidence.pk, "url": evidence.url},
+    )
+    return evidence
+
+
+def add_evidence(
+    *,
+    claim: Claim,
+    by: AbstractBaseUser,
+    version: int,
+    url: str = "",
+    title: str = "",
+    note: str = "",
+) -> Evidence:
+    if not url.strip() and not note.strip():
+        raise ValidationError("Give a link or a note.")
+    with transaction.atomic():
+        claim = _bump(claim=claim, version=version, fields={})
+        return _add_evidence_row(claim=claim, by=by, url=url, title=title, note=note)
+
+
+def change_deadline(
+    *,
+    claim: Claim,
+    by: AbstractBaseUser,
+    version: int,
+    due_date: dt.date,
+    reason: str,
+    earliest_date: dt.date | None = None,
+    precision: str | None = None,
+) -> Claim:
+    """The claimant moved their own deadline ("postponed by the White House").
+
+    Reminders start their cadence again from the new date. Kept apart from a snooze,
+    which only delays reminders and never changes what was claimed.
+    """
+    if not reason.strip():
+        raise ValidationError("Say why the deadline changed.")
+    if earliest_date and earliest_date > due_date:
+        raise ValidationError("The earliest date is after the due date.")
+    fields: dict[str, Any] = {"due_date": due_date, "earliest_date": earliest_date}
+    if precision is not None:
+        fields["precision"] = precision
+    return _change(
+        claim=claim,
+        version=version,
+        by=by,
+        kind=EventKind.DEADLINE_CHANGED,
+        fields=fields,
+        note=reason.strip(),
+        data={
+            "before": {
+                "due_date": _date(claim.due_date),
+                "earliest_date": _date(claim.earliest_date),
+            },
+            "after": {"due_date": _date(due_date), "earliest_date": _date(earliest_date)},
+        },
+    )
+
+
+def snooze_claim(
+    *, claim: Claim, by: AbstractBaseUser, version: int, until: dt.date, reason: str
+) -> Claim:
+    """A reviewer's "check again on 3 November": reminders pause until then."""
+    if until <= newsroom_today():
+        raise ValidationError("Snooze until a date after today.")
+    return _change(
+        claim=claim,
+        version=version,
+        by=by,
+        kind=EventKind.SNOOZED,
+        fields={"snoozed_until": until},
+        note=reason.strip(),
+        data={"before": _date(claim.snoozed_until), "after": _date(until)},
+    )
+
+
+def assign_claim(
+    *, claim: Claim, by: AbstractBaseUser, version: int, assignee: AbstractBaseUser | None
+) -> Claim:
+    return _change(
+        claim=claim,
+        version=version,
+        by=by,
+        kind=EventKind.ASSIGNED,
+        fields={"assignee": assignee},
+        data={"before": _user(claim.assignee), "after": _user(assignee)},
+    )
+
+
+def take_claim(*, claim: Claim, by: AbstractBaseUser, version: int) -> Claim:
+    """A reviewer assigns the claim to themselves."""
+    return assign_claim(claim=claim, by=by, version=version, assignee=by)

@@ -1,0 +1,37 @@
+import datetime as dt
+
+from django import template
+
+from claims.models import ClaimStatus, ReasonCode
+
+register = template.Library()
+
+
+@register.filter
+def status_label(value: str) -> str:
+    try:
+        return ClaimStatus(value).label
+    except ValueError:
+        return value
+
+
+@register.filter
+def reason_label(value: str) -> str:
+    try:
+        return ReasonCode(value).label
+    except ValueError:
+        return value
+
+
+@register.filter
+def isodate(value: str | None) -> dt.date | None:
+    """A date stored as ISO text in an event's data, for the `date` filter."""
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+@register.filter
+def field_label(name: str) -> str:
+    return name.replace("_", " ")

@@ -1,0 +1,103 @@
+"""Every URL and method, for every role: anonymous users are sent to log in, a role
+without the permission gets 403, and the roles PRODUCT.md names get through."""
+
+import pytest
+from django.test import Client
+
+from tests.factories import ArticleFactory, ClaimFactory
+
+ROLES = ["anonymous", "reader", "reviewer", "editor", "admin"]
+READ = {"reader", "reviewer", "editor", "admin"}
+REVIEW = {"reviewer", "editor", "admin"}
+EDIT = {"editor", "admin"}
+
+
+def routes(article_pk: int, claim_pk: int) -> list[tuple[str, str, set[str]]]:
+    a, c = article_pk, claim_pk
+    return [
+        ("GET", "/", READ),
+        ("GET", "/articles/", READ),
+        ("GET", f"/articles/{a}/", READ),
+        ("GET", "/articles/new/", EDIT),
+        ("POST", "/articles/new/", EDIT),
+        ("POST", "/articles/upload/", EDIT),
+        ("GET", f"/articles/{a}/edit/", EDIT),
+        ("POST", f"/articles/{a}/edit/", EDIT),
+        ("GET", f"/articles/{a}/claims/new/", EDIT),
+        ("POST", f"/articles/{a}/claims/new/", EDIT),
+        ("GET", f"/claims/window/?article={a}&time_phrase=next+week", EDIT),
+        ("GET", f"/claims/{c}/", READ),
+        ("GET", f"/claims/{c}/edit/", EDIT),
+        ("POST", f"/claims/{c}/edit/", EDIT),
+        ("POST", f"/claims/{c}/resolve/", REVIEW),
+        ("POST", f"/claims/{c}/reopen/", REVIEW),
+        ("POST", f"/claims/{c}/evidence/", REVIEW),
+        ("POST", f"/claims/{c}/deadline/", REVIEW),
+        ("POST", f"/claims/{c}/snooze/", REVIEW),
+        ("POST", f"/claims/{c}/take/", REVIEW),
+        ("POST", f"/claims/{c}/assign/", EDIT),
+        ("GET", "/admin/", {"admin"}),
+    ]
+
+
+# POST-only views answer GET with 405 to those allowed to reach them.
+POST_ONLY = ["resolve", "reopen", "evidence", "deadline", "snooze", "take", "assign", "upload"]
+
+
+@pytest.fixture
+def clients(reader, reviewer, editor, admin_user) -> dict[str, Client]:
+    result = {"anonymous": Client()}
+    for name, user in [
+        ("reader", reader),
+        ("reviewer", reviewer),
+        ("editor", editor),
+        ("admin", admin_user),
+    ]:
+        client = Client()
+        client.force_login(user)
+        result[name] = client
+    return result
+
+
+@pytest.mark.django_db
+def test_every_route_checks_the_role(clients: dict[str, Client]) -> None:
+    article = ArticleFactory()
+    claim = ClaimFactory(article=article)
+    failures = []
+    for method, url, allowed in routes(article.pk, claim.pk):
+        for role in ROLES:
+            client = clients[role]
+            response = client.get(url) if method == "GET" else client.post(url, {})
+            if url == "/admin/" and role != "admin":
+                # Django's admin sends everyone but staff to its own login page.
+                ok = response.status_code == 302 and "/admin/login/" in response["Location"]
+            elif role == "anonymous":
+                ok = response.status_code == 302 and "/login/" in response["Location"]
+            elif role in allowed:
+                ok = response.status_code not in (403, 404, 405, 500)
+            else:
+                ok = response.status_code == 403
+            if not ok:
+                failures.append(f"{role} {method} {url} -> {response.status_code}")
+    assert failures == []
+
+
+@pytest.mark.django_db
+def test_post_only_routes_refuse_get(clients: dict[str, Client]) -> None:
+    article = ArticleFactory()
+    claim = ClaimFactory(article=article)
+    for method, url, _ in routes(article.pk, claim.pk):
+        if method == "POST" and any(f"/{name}/" in url for name in POST_ONLY):
+            assert clients["admin"].get(url).status_code == 405, url
+
+
+@pytest.mark.django_db
+def test_a_user_without_any_role_sees_nothing(client, django_user_model) -> None:
+    client.force_login(django_user_model.objects.create_user("nobody", password="x"))
+    assert client.get("/").status_code == 403
+    assert client.get("/articles/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_health_is_public(client) -> None:
+    assert client.get("/healthz").status_code == 200
