@@ -1,12 +1,15 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.extensions import ArticlePagePart
@@ -15,6 +18,7 @@ from articles.rendering import Mark, context_paragraphs
 from config.auth import role_required
 
 from . import services
+from .dashboard import VIEWS, Dashboard, DashboardFilters
 from .forms import (
     AssignForm,
     ClaimEditForm,
@@ -40,14 +44,48 @@ def _get_claim(pk: int) -> Claim:
 
 
 @role_required("claims.view_claim")
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    today = newsroom_today()
-    overdue = (
-        Claim.objects.overdue(today)
-        .select_related("claimant", "article", "article__outlet", "assignee")
-        .order_by("due_date", "id")[:50]
-    )
-    return render(request, "claims/dashboard.html", {"overdue": overdue, "today": today})
+    """The overdue dashboard: counters, the list, filters in the URL, inline review."""
+    board = Dashboard.from_query(request.GET, user=request.user, today=newsroom_today())
+    template = "claims/dashboard.html"
+    if request.GET.get("part") == "counters":
+        return render(request, template + "#counters", _board_context(board))
+    after = request.GET.get("after", "")
+    rows, next_cursor = board.page(after)
+    context = _board_context(board, rows=rows, next_cursor=next_cursor)
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#more-rows" if after else "#dashboard"
+    return render(request, template, context)
+
+
+def _board_context(board: Dashboard, **extra: Any) -> dict[str, Any]:
+    return {
+        "board": board,
+        "counts": board.counts(),
+        "views": VIEWS,
+        "today": board.today,
+        "filter_form": DashboardFilters(initial=board.filters),
+        "links": {name: board.query_string(view=name) for name in VIEWS},
+        "all_link": board.query_string(who="all"),
+        "base_query": board.query_string(q="", claimant="", outlet="", tag="", type=""),
+        "refresh_seconds": settings.DASHBOARD_REFRESH_SECONDS,
+        "resolve_form": ResolveForm(),
+        **extra,
+    }
+
+
+def _dashboard_row(
+    request: HttpRequest, claim: Claim, *, status: int, **extra: Any
+) -> HttpResponse:
+    """An inline change on the dashboard: the row (gone if it left the list), and the
+    counters and the screen-reader announcement out of band."""
+    board = Dashboard.from_query(request.POST, user=request.user, today=newsroom_today())
+    context = _board_context(board, claim=claim, **extra)
+    if status != 200 or board.contains(claim):
+        context["row"] = board.row(claim.pk)
+    html = render_to_string("claims/dashboard.html#row-update", context, request=request)
+    return HttpResponse(html, status=status)
 
 
 # --- The claim page ---------------------------------------------------------------------
@@ -124,13 +162,15 @@ def _perform(
     change: Callable[[Claim, dict[str, Any], AbstractBaseUser], object],
     success: str,
 ) -> HttpResponse:
-    """Validate the action's form, call its service, and answer htmx or a plain post.
+    """Validate the action's form, call its service, and answer where it was asked.
 
-    htmx gets the claim's live region (status, actions, evidence, timeline) and nothing
-    else; a plain form post is redirected back to the claim page.
+    From the claim page, htmx gets the claim's live region (status, actions, evidence,
+    timeline); from a dashboard row, the row and the counters. A plain form post is
+    redirected back to the page it came from.
     """
     claim = _get_claim(pk)
     form = ACTION_FORMS[action](request.POST, auto_id=f"id_{action}_%s")
+    on_dashboard = request.POST.get("from") == "dashboard"
     status = 200
     extra: dict[str, Any] = {}
     if form.is_valid():
@@ -149,10 +189,19 @@ def _perform(
             form = None
             if not request.htmx:
                 messages.success(request, success)
+                back = request.POST.get("next", "")
+                if on_dashboard and url_has_allowed_host_and_scheme(
+                    back, allowed_hosts={request.get_host()}
+                ):
+                    return redirect(back)
                 return redirect(claim)
             extra = {"announcement": success}
     else:
         status = 422
+    if on_dashboard and request.htmx:
+        if form is not None:
+            extra["errors"] = form
+        return _dashboard_row(request, claim, status=status, **extra)
     context = _claim_context(claim, forms={action: form} if form else None, **extra)
     template = "claims/claim_detail.html"
     if request.htmx:

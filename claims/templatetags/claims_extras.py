@@ -35,3 +35,8 @@ def isodate(value: str | None) -> dt.date | None:
 @register.filter
 def field_label(name: str) -> str:
     return name.replace("_", " ")
+
+
+@register.filter
+def get_item(mapping: dict, key: str) -> object:
+    return mapping.get(key, "")

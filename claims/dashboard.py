@@ -1,0 +1,233 @@
+"""The overdue dashboard's lists and counters: which claims, in what order, a page at a time.
+
+Every list is keyset-paginated on the columns it is ordered by, so "show more" deep in a
+long list costs the same as the first page (no OFFSET). The overdue, due-soon and undated
+lists read the partial indexes on open claims; "recently resolved" reads
+claim_resolved_recent.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.http import QueryDict
+from django.utils import timezone
+
+from articles.models import Outlet
+
+from .models import Claim, ClaimType, Reminder, Tag
+
+PAGE_SIZE = 50
+DUE_SOON_DAYS = 7
+RESOLVED_RECENT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class View:
+    name: str
+    label: str
+    empty: str
+
+
+VIEWS = {
+    "overdue": View(
+        "overdue",
+        "Overdue",
+        "Nothing is overdue here. Claims appear when their due date has passed.",
+    ),
+    "soon": View(
+        "soon",
+        "Due within 7 days",
+        "Nothing falls due in the next 7 days.",
+    ),
+    "undated": View(
+        "undated",
+        "Open without a date",
+        "Every open claim has a date.",
+    ),
+    "resolved": View(
+        "resolved",
+        "Resolved in the last 30 days",
+        "Nothing was resolved in the last 30 days.",
+    ),
+}
+WHO = [("mine", "Mine"), ("unassigned", "Unassigned"), ("all", "All")]
+
+
+class DashboardFilters(forms.Form):
+    view = forms.ChoiceField(choices=[(v.name, v.label) for v in VIEWS.values()], required=False)
+    who = forms.ChoiceField(choices=WHO, required=False, label="Assigned to")
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    claimant = forms.CharField(required=False, max_length=200)
+    outlet = forms.ModelChoiceField(
+        Outlet.objects.order_by("name"), required=False, empty_label="All outlets"
+    )
+    tag = forms.ModelChoiceField(
+        Tag.objects.order_by("name"),
+        required=False,
+        to_field_name="slug",
+        empty_label="All tags",
+    )
+    type = forms.ChoiceField(
+        choices=[("", "All types"), *ClaimType.choices], required=False, label="Type"
+    )
+
+
+def default_who(user: AbstractBaseUser) -> str:
+    """Reviewers land on their own queue; editors (and readers) on everything."""
+    if user.has_perm("claims.assign_claim") or not user.has_perm("claims.resolve_claim"):
+        return "all"
+    return "mine"
+
+
+@dataclass
+class Dashboard:
+    """A dashboard request's filters, resolved once and shared by the list and counters."""
+
+    filters: dict[str, Any]
+    user: AbstractBaseUser
+    today: dt.date
+
+    @classmethod
+    def from_query(cls, query: QueryDict, *, user: AbstractBaseUser, today: dt.date) -> "Dashboard":
+        form = DashboardFilters(query)
+        data = form.cleaned_data if form.is_valid() else {}
+        filters = {name: data.get(name) or "" for name in DashboardFilters.base_fields}
+        filters["view"] = filters["view"] or "overdue"
+        filters["who"] = filters["who"] or default_who(user)
+        if not form.is_valid():
+            # Keep what was valid; an unknown outlet or tag just filters nothing.
+            filters["q"] = (query.get("q") or "")[:200]
+        return cls(filters=filters, user=user, today=today)
+
+    @property
+    def view(self) -> View:
+        return VIEWS[self.filters["view"]]
+
+    def query_string(self, **changes: Any) -> str:
+        """The URL query of these filters, with `changes`; blank values are left out."""
+        params = QueryDict(mutable=True)
+        for name, value in {**self.filters, **changes}.items():
+            if hasattr(value, "slug"):
+                value = value.slug
+            elif hasattr(value, "pk"):
+                value = value.pk
+            if value not in ("", None):
+                params[name] = str(value)
+        return params.urlencode()
+
+    # --- Querysets ------------------------------------------------------------------
+
+    def _filtered(self, claims: QuerySet[Claim]) -> QuerySet[Claim]:
+        f = self.filters
+        if f["who"] == "mine":
+            claims = claims.filter(assignee=self.user)
+        elif f["who"] == "unassigned":
+            claims = claims.filter(assignee__isnull=True)
+        if f["claimant"]:
+            claims = claims.filter(
+                Q(claimant__name__icontains=f["claimant"])
+                | Q(claimant__aliases__alias__iexact=f["claimant"])
+            )
+        if f["outlet"]:
+            claims = claims.filter(article__outlet=f["outlet"])
+        if f["tag"]:
+            claims = claims.filter(tags=f["tag"])
+        if f["type"]:
+            claims = claims.filter(claim_type=f["type"])
+        if f["q"]:
+            claims = claims.filter(Q(statement__icontains=f["q"]) | Q(quote__icontains=f["q"]))
+        if f["claimant"]:
+            # An alias join can repeat a claim; aliases are few, so this stays cheap.
+            claims = claims.distinct()
+        return claims
+
+    def base(self, view: str) -> QuerySet[Claim]:
+        claims = Claim.objects.all()
+        if view == "overdue":
+            claims = claims.overdue(self.today)
+        elif view == "soon":
+            claims = claims.due_within(self.today, DUE_SOON_DAYS)
+        elif view == "undated":
+            claims = claims.undated()
+        else:
+            since = timezone.now() - dt.timedelta(days=RESOLVED_RECENT_DAYS)
+            claims = claims.resolved().filter(resolved_at__gte=since)
+        return self._filtered(claims)
+
+    def ordered(self, view: str) -> QuerySet[Claim]:
+        claims = self.base(view)
+        if view in ("overdue", "soon"):
+            return claims.order_by("due_date", "id")
+        if view == "undated":
+            return claims.order_by("-id")
+        return claims.order_by("-resolved_at", "-id")
+
+    def counts(self) -> dict[str, int]:
+        return {name: self.base(name).count() for name in VIEWS}
+
+    def contains(self, claim: Claim) -> bool:
+        """Whether `claim` still belongs in the list shown (after an inline change)."""
+        return self.base(self.filters["view"]).filter(pk=claim.pk).exists()
+
+    # --- Keyset pages ---------------------------------------------------------------
+
+    def page(self, after: str = "", size: int | None = None) -> tuple[list[Claim], str]:
+        """One page of the current list and the cursor of the next ("" at the end)."""
+        size = size or PAGE_SIZE
+        view = self.filters["view"]
+        claims = self.ordered(view)
+        position = _position(view, after)
+        if position is not None:
+            claims = claims.filter(position)
+        rows = list(_with_row_data(claims)[: size + 1])
+        if len(rows) <= size:
+            return rows, ""
+        rows = rows[:size]
+        return rows, _cursor(view, rows[-1])
+
+    def row(self, pk: int) -> Claim | None:
+        """One claim as its dashboard row shows it."""
+        return _with_row_data(Claim.objects.filter(pk=pk)).first()
+
+
+def _with_row_data(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """What a row shows, in the same query: related names and the last reminder sent."""
+    return claims.select_related("claimant", "article", "article__outlet", "assignee").annotate(
+        last_reminded_at=Subquery(
+            Reminder.objects.filter(claim=OuterRef("pk"), sent_at__isnull=False)
+            .order_by("-sent_at")
+            .values("sent_at")[:1]
+        )
+    )
+
+
+def _cursor(view: str, claim: Claim) -> str:
+    if view in ("overdue", "soon"):
+        return f"{claim.due_date.isoformat()}_{claim.pk}"
+    if view == "undated":
+        return str(claim.pk)
+    return f"{claim.resolved_at.isoformat()}_{claim.pk}"
+
+
+def _position(view: str, after: str) -> Q | None:
+    """The rows after a cursor, in the list's own order; None for the first page."""
+    if not after:
+        return None
+    try:
+        if view == "undated":
+            return Q(id__lt=int(after))
+        value, pk = after.rsplit("_", 1)
+        last_id = int(pk)
+        if view in ("overdue", "soon"):
+            due = dt.date.fromisoformat(value)
+            # The first condition bounds the index range, so a deep page starts where the
+            # cursor is instead of scanning from the top of the list.
+            return Q(due_date__gte=due) & (Q(due_date__gt=due) | Q(id__gt=last_id))
+        resolved = dt.datetime.fromisoformat(value)
+        return Q(resolved_at__lte=resolved) & (Q(resolved_at__lt=resolved) | Q(id__lt=last_id))
+    except ValueError:
+        return None
