@@ -9,8 +9,10 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import push_url
 
 from articles.extensions import ArticlePagePart
 from articles.models import Article
@@ -54,9 +56,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     after = request.GET.get("after", "")
     rows, next_cursor = board.page(after)
     context = _board_context(board, rows=rows, next_cursor=next_cursor)
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#more-rows" if after else "#dashboard"
-    return render(request, template, context)
+    if not request.htmx or request.htmx.history_restore_request:
+        return render(request, template, context)
+    if after:
+        return render(request, template + "#more-rows", context)
+    # The address bar shows the filters without the empty ones, ready to bookmark.
+    return push_url(
+        render(request, template + "#dashboard", context),
+        f"{reverse('claims:dashboard')}?{board.query_string()}",
+    )
 
 
 def _board_context(board: Dashboard, **extra: Any) -> dict[str, Any]:
