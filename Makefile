@@ -30,6 +30,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_articles seeds/
 	$(BIN)/python manage.py create_demo_users
+	$(BIN)/python manage.py load_demo_claims
 	$(BIN)/python manage.py runstack --port $(PORT)
 
 # Extra pytest arguments: make test ARGS="tests/claims -k sweep"
