@@ -1,10 +1,11 @@
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -98,14 +99,36 @@ def _dashboard_row(
 
 # --- The claim page ---------------------------------------------------------------------
 
-ACTION_FORMS: dict[str, type[Form]] = {
-    "resolve": ResolveForm,
-    "reopen": ReopenForm,
-    "evidence": EvidenceForm,
-    "deadline": DeadlineForm,
-    "snooze": SnoozeForm,
-    "assign": AssignForm,
-    "take": TakeForm,
+
+@dataclass(frozen=True)
+class Action:
+    """A change a reviewer makes from the claim page or a dashboard row.
+
+    Each form's fields are the service's keyword arguments, so one view serves them all.
+    """
+
+    form: type[Form]
+    service: Callable[..., object]
+    permission: str
+    success: str
+
+
+ACTIONS: dict[str, Action] = {
+    "resolve": Action(
+        ResolveForm, services.resolve_claim, "claims.resolve_claim", "Outcome recorded."
+    ),
+    "reopen": Action(ReopenForm, services.reopen_claim, "claims.resolve_claim", "Claim reopened."),
+    "evidence": Action(
+        EvidenceForm, services.add_evidence, "claims.add_evidence", "Evidence added."
+    ),
+    "deadline": Action(
+        DeadlineForm, services.change_deadline, "claims.resolve_claim", "Deadline changed."
+    ),
+    "snooze": Action(
+        SnoozeForm, services.snooze_claim, "claims.resolve_claim", "Reminders snoozed."
+    ),
+    "take": Action(TakeForm, services.take_claim, "claims.resolve_claim", "The claim is yours."),
+    "assign": Action(AssignForm, services.assign_claim, "claims.assign_claim", "Assignee changed."),
 }
 
 
@@ -130,8 +153,8 @@ def _claim_context(
     initial = {"version": claim.version}
     # Several forms share a page: ids carry the action so each label finds its own field.
     action_forms = {
-        name: form_class(initial=initial, auto_id=f"id_{name}_%s")
-        for name, form_class in ACTION_FORMS.items()
+        name: action.form(initial=initial, auto_id=f"id_{name}_%s")
+        for name, action in ACTIONS.items()
     }
     action_forms["resolve"].initial.update(
         status=claim.status if claim.is_resolved else "",
@@ -163,27 +186,26 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "claims/claim_detail.html", _claim_context(claim))
 
 
-def _perform(
-    request: HttpRequest,
-    pk: int,
-    action: str,
-    change: Callable[[Claim, dict[str, Any], AbstractBaseUser], object],
-    success: str,
-) -> HttpResponse:
+@login_required
+@require_POST
+def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Validate the action's form, call its service, and answer where it was asked.
 
     From the claim page, htmx gets the claim's live region (status, actions, evidence,
     timeline); from a dashboard row, the row and the counters. A plain form post is
     redirected back to the page it came from.
     """
+    spec = ACTIONS[action]
+    if not request.user.has_perms(["claims.view_claim", spec.permission]):
+        raise PermissionDenied
     claim = _get_claim(pk)
-    form = ACTION_FORMS[action](request.POST, auto_id=f"id_{action}_%s")
+    form = spec.form(request.POST, auto_id=f"id_{action}_%s")
     on_dashboard = request.POST.get("from") == "dashboard"
     status = 200
     extra: dict[str, Any] = {}
     if form.is_valid():
         try:
-            change(claim, form.cleaned_data, request.user)
+            spec.service(claim=claim, by=request.user, **form.cleaned_data)
         except services.VersionConflict as conflict:
             claim = _get_claim(pk)
             status = 409
@@ -196,14 +218,14 @@ def _perform(
             claim = _get_claim(pk)
             form = None
             if not request.htmx:
-                messages.success(request, success)
+                messages.success(request, spec.success)
                 back = request.POST.get("next", "")
                 if on_dashboard and url_has_allowed_host_and_scheme(
                     back, allowed_hosts={request.get_host()}
                 ):
                     return redirect(back)
                 return redirect(claim)
-            extra = {"announcement": success}
+            extra = {"announcement": spec.success}
     else:
         status = 422
     if on_dashboard and request.htmx:
@@ -215,101 +237,6 @@ def _perform(
     if request.htmx:
         template += "#claim-live"
     return render(request, template, context, status=status)
-
-
-@role_required("claims.resolve_claim")
-@require_POST
-def claim_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    def change(claim: Claim, data: dict[str, Any], user: AbstractBaseUser) -> None:
-        services.resolve_claim(
-            claim=claim,
-            by=user,
-            version=data["version"],
-            status=data["status"],
-            reason_code=data["reason_code"],
-            outcome_date=data["outcome_date"],
-            note=data["note"],
-            evidence_url=data["evidence_url"],
-            evidence_title=data["evidence_title"],
-        )
-
-    return _perform(request, pk, "resolve", change, "Outcome recorded.")
-
-
-@role_required("claims.resolve_claim")
-@require_POST
-def claim_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    def change(claim: Claim, data: dict[str, Any], user: AbstractBaseUser) -> None:
-        services.reopen_claim(claim=claim, by=user, version=data["version"], note=data["note"])
-
-    return _perform(request, pk, "reopen", change, "Claim reopened.")
-
-
-@role_required("claims.resolve_claim", "claims.add_evidence")
-@require_POST
-def claim_add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    def change(claim: Claim, data: dict[str, Any], user: AbstractBaseUser) -> None:
-        services.add_evidence(
-            claim=claim,
-            by=user,
-            version=data["version"],
-            url=data["url"],
-            title=data["title"],
-            note=data["note"],
-        )
-
-    return _perform(request, pk, "evidence", change, "Evidence added.")
-
-
-@role_required("claims.resolve_claim")
-@require_POST
-def claim_change_deadline(request: HttpRequest, pk: int) -> HttpResponse:
-    def change(claim: Claim, data: dict[str, Any], user: AbstractBaseUser) -> None:
-        services.change_deadline(
-            claim=claim,
-            by=user,
-            version=data["version"],
-            due_date=data["due_date"],
-            earliest_date=data["earliest_date"],
-            reason=data["reason"],
-        )
-
-    return _perform(request, pk, "deadline", change, "Deadline changed.")
-
-
-@role_required("claims.resolve_claim")
-@require_POST
-def claim_snooze(request: HttpRequest, pk: int) -> HttpResponse:
-    def change(claim: Claim, data: dict[str, Any], user: AbstractBaseUser) -> None:
-        services.snooze_claim(
-            claim=claim,
-            by=user,
-            version=data["version"],
-            until=data["until"],
-            reason=data["reason"],
-        )
-
-    return _perform(request, pk, "snooze", change, "Reminders snoozed.")
-
-
-@role_required("claims.resolve_claim")
-@require_POST
-def claim_take(request: HttpRequest, pk: int) -> HttpResponse:
-    def change(claim: Claim, data: dict[str, Any], user: AbstractBaseUser) -> None:
-        services.take_claim(claim=claim, by=user, version=data["version"])
-
-    return _perform(request, pk, "take", change, "The claim is yours.")
-
-
-@role_required("claims.assign_claim")
-@require_POST
-def claim_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    def change(claim: Claim, data: dict[str, Any], user: AbstractBaseUser) -> None:
-        services.assign_claim(
-            claim=claim, by=user, version=data["version"], assignee=data["assignee"]
-        )
-
-    return _perform(request, pk, "assign", change, "Assignee changed.")
 
 
 # --- Logging and editing claims --------------------------------------------------------

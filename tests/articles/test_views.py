@@ -12,18 +12,6 @@ pytestmark = pytest.mark.django_db
 SEED = b" date 2025-10-17 The presidents will meet Friday.\n\nThe body of the article.\n\nMore.\n"
 
 
-@pytest.fixture
-def as_editor(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
-def as_reader(client, reader):
-    client.force_login(reader)
-    return client
-
-
 def titles(response) -> list[str]:
     return [a.title for a in response.context["articles"]]
 

@@ -29,18 +29,6 @@ def statements(response) -> list[str]:
     return [row.statement for row in response.context["rows"]]
 
 
-@pytest.fixture
-def as_reviewer(client, reviewer):
-    client.force_login(reviewer)
-    return client
-
-
-@pytest.fixture
-def as_editor(client, editor):
-    client.force_login(editor)
-    return client
-
-
 @pytest.mark.parametrize("now", [NEW_YORK_EARLY, NEW_YORK_LATE])
 def test_due_today_is_not_overdue_and_due_yesterday_is_in_the_newsroom_time_zone(
     as_editor, settings, now: dt.datetime

@@ -14,18 +14,6 @@ SEED_LIKE = (
 )
 
 
-@pytest.fixture
-def as_reviewer(client, reviewer):
-    client.force_login(reviewer)
-    return client
-
-
-@pytest.fixture
-def as_editor(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def test_resolve_over_htmx_returns_only_the_live_region(as_reviewer) -> None:
     claim = ClaimFactory()
     response = as_reviewer.post(
