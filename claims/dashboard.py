@@ -196,11 +196,16 @@ class Dashboard:
 
 def _with_row_data(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     """What a row shows, in the same query: related names and the last reminder sent."""
-    return claims.select_related("claimant", "article", "article__outlet", "assignee").annotate(
-        last_reminded_at=Subquery(
-            Reminder.objects.filter(claim=OuterRef("pk"), sent_at__isnull=False)
-            .order_by("-sent_at")
-            .values("sent_at")[:1]
+    return (
+        claims.select_related("claimant", "article", "article__outlet", "assignee")
+        # A row never shows the article's text, which is most of its bytes.
+        .defer("article__body", "article__dek")
+        .annotate(
+            last_reminded_at=Subquery(
+                Reminder.objects.filter(claim=OuterRef("pk"), sent_at__isnull=False)
+                .order_by("-sent_at")
+                .values("sent_at")[:1]
+            )
         )
     )
 
