@@ -5,6 +5,7 @@ setup that `make run` uses: SQLite and a file-system Celery broker that needs no
 Set DATABASE_URL (PostgreSQL, psycopg 3) and REDIS_URL to run on the full stack.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -59,6 +60,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 PORT = env_int("PORT", 8000)
 # Absolute address of the app, for links in reminder emails.
 SITE_URL = env("SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
+# How often an open dashboard refreshes its counters.
+DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 60)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -69,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "axes",
     "articles",
     "claims",
 ]
@@ -84,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -115,6 +121,12 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # The web app's queries are short index scans: starting parallel workers for them
+        # costs more than it saves (2-3x slower counters on 2 cores, bench/README.md).
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = env(
+            "PG_OPTIONS", "-c max_parallel_workers_per_gather=0"
+        )
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -176,6 +188,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses logins from a locked-out username/address before checking passwords.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login rate limit: after AXES_FAILURE_LIMIT failures for a username from one address,
+# that pair is locked out for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -235,4 +262,31 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # django-axes logs every successful login at INFO; keep its warnings (lockouts).
+    "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Reminders ----------------------------------------------------------------------------
+# Cadence of claims.reminders.sweep_overdue: the first reminder goes out on the first sweep
+# after the due date has passed in TIME_ZONE, follow-ups this many days after the due date,
+# then the claim is escalated to the editors REMINDER_ESCALATE_AFTER_DAYS after it.
+try:
+    REMINDER_FOLLOW_UP_DAYS = [int(d) for d in env_list("REMINDER_FOLLOW_UP_DAYS", "3,7")]
+except ValueError:
+    raise ImproperlyConfigured(
+        "REMINDER_FOLLOW_UP_DAYS must be whole numbers of days separated by commas, e.g. 3,7"
+    ) from None
+REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", 14)
+_reminder_days = [1, *REMINDER_FOLLOW_UP_DAYS, REMINDER_ESCALATE_AFTER_DAYS]
+if any(later <= earlier for earlier, later in zip(_reminder_days, _reminder_days[1:], strict=False)):
+    raise ImproperlyConfigured(
+        "REMINDER_FOLLOW_UP_DAYS must rise from 2 days on, and REMINDER_ESCALATE_AFTER_DAYS "
+        f"must come after the last follow-up; got {_reminder_days[1:]}"
+    )
+# A digest lists this many claims, most overdue first, and links to the dashboard for the rest.
+REMINDER_DIGEST_MAX_CLAIMS = env_int("REMINDER_DIGEST_MAX_CLAIMS", 50)
+# How often an open page asks for the unread count in the navigation.
+NOTIFICATIONS_REFRESH_SECONDS = env_int("NOTIFICATIONS_REFRESH_SECONDS", 60)
+# A sweep queued while no worker was running is stale once the next one is due; dropping it
+# loses nothing, because what is due lives in the database.
+CELERY_BEAT_SCHEDULE["sweep-overdue"]["options"] = {"expires": SWEEP_EVERY_MINUTES * 60}
