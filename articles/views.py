@@ -13,6 +13,7 @@ from .extensions import article_page_parts
 from .forms import ArticleFilterForm, ArticleForm, ArticleUploadForm
 from .models import Article, Outlet, SourceKind
 from .rendering import paragraphs
+from .search import search_articles
 
 PAGE_SIZE = 30
 
@@ -33,10 +34,7 @@ def filtered_articles(form: ArticleFilterForm) -> QuerySet[Article]:
         return articles
     data = form.cleaned_data
     if data["q"]:
-        q = data["q"]
-        articles = articles.filter(
-            Q(title__icontains=q) | Q(body__icontains=q) | Q(outlet__name__icontains=q)
-        )
+        articles = search_articles(articles, data["q"])
     if data["outlet"]:
         articles = articles.filter(outlet=data["outlet"])
     if data["published_from"]:

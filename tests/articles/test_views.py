@@ -178,3 +178,9 @@ def test_edit_an_article(as_editor) -> None:
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.title == "New title"
+
+
+def test_search_ignores_markup_like_input_and_matches_word_forms(as_reader) -> None:
+    ArticleFactory(title="Talks", body="The leaders were meeting in Budapest.")
+    assert titles(as_reader.get("/articles/", {"q": "<script>"})) == []
+    assert titles(as_reader.get("/articles/", {"q": "Budapest"})) == ["Talks"]
