@@ -1,6 +1,6 @@
 from django import forms
-from django.conf import settings
 
+from .importing import ArticleImportError, check_body
 from .models import Article, Outlet
 
 
@@ -44,11 +44,11 @@ class ArticleForm(forms.ModelForm):
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"].replace("\r\n", "\n").strip()
-        if len(body) > settings.ARTICLE_MAX_BODY_CHARS:
-            raise forms.ValidationError(
-                f"The text is {len(body):,} characters; the limit is "
-                f"{settings.ARTICLE_MAX_BODY_CHARS:,}."
-            )
+        try:
+            # The same rules, in the same words, as the importer.
+            check_body(body)
+        except ArticleImportError as error:
+            raise forms.ValidationError(f"The text cannot be used: {error}.") from None
         return body
 
 

@@ -163,7 +163,7 @@ def parse_seed_text(text: str, *, source: str = "", title: str = "") -> ParsedAr
     if after[0].strip():
         raise ArticleImportError("missing blank line after the date line")
     body = "\n".join(after[1:]).strip()
-    _check_body(body)
+    check_body(body)
     return ParsedArticle(
         title=_shorten(title or dek, TITLE_MAX) or _shorten(_first_paragraph(body), 200),
         dek=dek,
@@ -192,7 +192,7 @@ def parse_html(data: bytes, *, source: str = "") -> ParsedArticle:
     body = _body_text(document.body, title=title)
     if not body:
         raise ArticleImportError("no article text found in the page")
-    _check_body(body)
+    check_body(body)
     if not document.date:
         raise ArticleImportError("no publication date found in the page")
     url = document.url or ""
@@ -511,7 +511,7 @@ def _collect_files(paths: Iterable[Path | str], summary: ImportSummary) -> list[
     return files
 
 
-def _check_body(body: str) -> None:
+def check_body(body: str) -> None:
     if not body:
         raise ArticleImportError("empty body")
     limit = settings.ARTICLE_MAX_BODY_CHARS

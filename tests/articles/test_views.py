@@ -106,7 +106,7 @@ def test_pasted_text_over_the_limit_is_refused(as_editor, settings) -> None:
         },
     )
     assert response.status_code == 422
-    assert "the limit is 10" in response.content.decode()
+    assert "body is 11 characters; the limit is 10" in response.content.decode()
 
 
 def test_an_impossible_date_is_refused(as_editor) -> None:
