@@ -279,7 +279,7 @@ except ValueError:
     ) from None
 REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", 14)
 _reminder_days = [1, *REMINDER_FOLLOW_UP_DAYS, REMINDER_ESCALATE_AFTER_DAYS]
-if any(later <= earlier for earlier, later in zip(_reminder_days, _reminder_days[1:], strict=False)):
+if _reminder_days != sorted(set(_reminder_days)):  # each step strictly after the one before
     raise ImproperlyConfigured(
         "REMINDER_FOLLOW_UP_DAYS must rise from 2 days on, and REMINDER_ESCALATE_AFTER_DAYS "
         f"must come after the last follow-up; got {_reminder_days[1:]}"

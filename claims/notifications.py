@@ -1,0 +1,103 @@
+"""In-app notifications: the reminders a person got, the unread count, marking them read.
+
+Thin views over claims.reminders. Every action answers htmx with the fragment it replaces
+and plain form posts with a redirect, so the page works without JavaScript too.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
+from django_htmx.middleware import HtmxDetails
+
+from . import reminders
+from .models import Channel, Reminder, newsroom_today
+
+PAGE_SIZE = 50
+# Listened to by the count in the navigation: it refreshes at once after a change.
+CHANGED_EVENT = "notifications-changed"
+# htmx stops polling on this status; the count answers it to a session that has ended.
+HTMX_STOP_POLLING = 286
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _list_context(request: HtmxHttpRequest, page_number: str | None) -> dict[str, object]:
+    page = Paginator(reminders.notifications_for(request.user), PAGE_SIZE).get_page(page_number)
+    return {
+        "page": page,
+        "has_unread": any(reminder.read_at is None for reminder in page),
+        "today": newsroom_today(),
+    }
+
+
+@login_required
+@require_GET
+def notification_list(request: HtmxHttpRequest) -> HttpResponse:
+    template = "claims/notifications/list.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#notifications"
+    return render(request, template, _list_context(request, request.GET.get("page")))
+
+
+@never_cache
+@require_GET
+def unread_count(request: HtmxHttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        # Not a redirect to the login page: htmx would swap that page into the navigation.
+        return HttpResponse(status=HTMX_STOP_POLLING)
+    list_url = reverse("notifications:list")
+    current = request.htmx.current_url_abs_path or request.path
+    return render(
+        request,
+        "claims/notifications/count.html",
+        {
+            "unread": reminders.unread_count(request.user),
+            "cap": reminders.UNREAD_COUNT_CAP,
+            "refresh_seconds": settings.NOTIFICATIONS_REFRESH_SECONDS,
+            "on_list": current.split("?")[0] == list_url,
+        },
+    )
+
+
+def _after_change(request: HtmxHttpRequest, message: str) -> HttpResponse:
+    """The refreshed list to htmx (and a nudge to the count); a redirect to plain posts."""
+    page_number = request.POST.get("page")
+    if request.htmx:
+        response = render(
+            request,
+            "claims/notifications/list.html#notifications",
+            _list_context(request, page_number),
+        )
+        return trigger_client_event(response, CHANGED_EVENT)
+    messages.success(request, message)
+    url = reverse("notifications:list")
+    if page_number and page_number.isdigit() and page_number != "1":
+        url += f"?page={page_number}"
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def mark_read(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    # Someone else's notification is "not found", not "forbidden": ids reveal nothing.
+    reminder = get_object_or_404(Reminder, pk=pk, recipient=request.user, channel=Channel.IN_APP)
+    reminders.mark_read(reminder=reminder)
+    return _after_change(request, "Marked as read.")
+
+
+@login_required
+@require_POST
+def mark_all_read(request: HtmxHttpRequest) -> HttpResponse:
+    count = reminders.mark_all_read(user=request.user)
+    return _after_change(
+        request, f"Marked {count} notification{'' if count == 1 else 's'} as read."
+    )

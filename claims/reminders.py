@@ -1,0 +1,746 @@
+"""Reminders of overdue claims: who is told about what, when, and exactly once.
+
+PRODUCT.md, "Get reminded". A sweep (`claims.tasks.sweep_overdue` on Celery beat, or
+`manage.py sweep_overdue`) works in two phases, each safe to run twice or side by side:
+
+1. Record. Every open claim whose due date has passed in TIME_ZONE has reached a step of the
+   cadence; the sweep records one Reminder per recipient and channel for it, and a "reminder
+   sent" event in the claim's timeline, in one transaction. The unique constraint on
+   (claim, recipient, due_date, step, channel) is the guard against recording twice. In-app
+   reminders are delivered by being recorded.
+2. Send. One email digest per recipient covers all of their unsent email reminders. The rows
+   are claimed (leased) before the mail goes out and marked sent after it went, so two sweeps
+   never send the same row; a failed send leaves them for a later sweep, with backoff.
+
+The cadence counts days after the due date (`days` = today - due_date, in TIME_ZONE):
+
+    step 0        days >= 1                                  first reminder
+    step 1..n     days >= REMINDER_FOLLOW_UP_DAYS[i]         follow-ups (default 3 and 7)
+    step n+1      days >= REMINDER_ESCALATE_AFTER_DAYS       escalation to the editors (14)
+
+Steps go to the claim's assignee; unassigned claims (or an inactive assignee) and every
+escalation go to the active members of the "Editors" group.
+
+Missed steps collapse: a claim that is 10 days overdue when a sweep first sees it (logged
+late, snoozed, or the sweeps were not running) gets one reminder, for the latest step it has
+reached, and never the earlier ones afterwards. A claim has reached a step when any
+reminder of that step or a later one exists for its current due date; so a moved deadline
+starts the cadence again, and a reassigned claim goes on from its step with the new assignee.
+"""
+
+import datetime as dt
+import heapq
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection, transaction
+from django.db.models import Exists, F, Field, Model, OuterRef, Q, QuerySet
+from django.db.models.constants import OnConflict
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Channel, Claim, ClaimEvent, ClaimStatus, EventKind, Reminder
+
+logger = logging.getLogger(__name__)
+
+EDITORS_GROUP = "Editors"
+# Claims per transaction while recording: few round trips, yet the row locks, the
+# transaction and the memory of one chunk stay small whatever the backlog.
+CHUNK_SIZE = 2000
+# Ids per `id__in` query: well under SQLite's limit on query parameters.
+ID_BATCH = 2000
+# A digest's rows belong to the sweep that claimed them for this long: far longer than one
+# send can take (EMAIL_TIMEOUT per SMTP command), so a slow send is never taken over by a
+# second sweep; if the worker dies mid-send, the rows are due again once it has passed.
+SEND_LEASE = dt.timedelta(minutes=15)
+# Backoff after a failed digest: 5 min, 10, 20, ... at most 6 hours between attempts. It
+# never gives up: a reminder recorded is never forgotten.
+RETRY_FIRST = dt.timedelta(minutes=5)
+RETRY_MAX = dt.timedelta(hours=6)
+# After this many failed digests in a row a sweep stops sending: a mail server that is down
+# would otherwise cost EMAIL_TIMEOUT per recipient. The rest stay due for the next sweep.
+STOP_AFTER_FAILURES_IN_A_ROW = 3
+# People whose email rows are leased together (one walk of the unsent-email index).
+RECIPIENTS_PER_LEASE = 20
+
+
+# --- The cadence -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step of the cadence, reached `days` days after the due date."""
+
+    number: int
+    days: int
+    escalation: bool = False
+
+    def describe(self) -> str:
+        if self.escalation:
+            return "escalation"
+        if self.number == 0:
+            return "first reminder"
+        return f"follow-up {self.number}"
+
+
+def cadence() -> list[Step]:
+    """The steps, in order, from the settings (validated in config/settings.py)."""
+    follow_ups = settings.REMINDER_FOLLOW_UP_DAYS
+    return [
+        Step(0, 1),
+        *(Step(number, days) for number, days in enumerate(follow_ups, start=1)),
+        Step(len(follow_ups) + 1, settings.REMINDER_ESCALATE_AFTER_DAYS, escalation=True),
+    ]
+
+
+def newsroom_date(now: dt.datetime) -> dt.date:
+    # TIME_ZONE explicitly, not the active time zone: a sweep started from a request that
+    # activated a user's zone must still agree with the dashboard on what is overdue.
+    return timezone.localdate(now, timezone.get_default_timezone())
+
+
+# --- Who is told --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    id: int
+    username: str
+    email: str
+
+
+def active_editors() -> list[Recipient]:
+    user_model = get_user_model()
+    rows = (
+        user_model.objects.filter(groups__name=EDITORS_GROUP, is_active=True)
+        .order_by("pk")
+        .values_list("pk", user_model.USERNAME_FIELD, user_model.get_email_field_name())
+        .distinct()
+    )
+    return [Recipient(*row) for row in rows]
+
+
+def recipients_for(
+    *,
+    step: Step,
+    assignee: Recipient | None,
+    assignee_active: bool,
+    editors: Callable[[], list[Recipient]],
+) -> list[Recipient]:
+    """The assignee for ordinary steps; the editors for escalations and unassigned claims."""
+    if step.escalation or assignee is None or not assignee_active:
+        return editors()
+    return [assignee]
+
+
+# --- The sweep ------------------------------------------------------------------------------
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+@dataclass
+class SweepSummary:
+    """What one sweep did. `reminders` counts (claim, person) pairs, whatever the channels."""
+
+    claims: int = 0
+    reminders: int = 0
+    people: set[int] = field(default_factory=set)
+    unrouted: int = 0
+    digests_sent: int = 0
+    digests_failed: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "claims": self.claims,
+            "reminders": self.reminders,
+            "people": len(self.people),
+            "unrouted": self.unrouted,
+            "digests_sent": self.digests_sent,
+            "digests_failed": self.digests_failed,
+        }
+
+    def __str__(self) -> str:
+        text = (
+            f"{_plural(self.claims, 'claim')} due for reminders; "
+            f"recorded {_plural(self.reminders, 'reminder')} "
+            f"for {_plural(len(self.people), 'person', 'people')}; "
+            f"sent {_plural(self.digests_sent, 'digest')}; {self.digests_failed} failed"
+        )
+        if self.unrouted:
+            text += f"; {_plural(self.unrouted, 'claim')} with nobody to remind (no active editors)"
+        return text
+
+
+@dataclass
+class _Run:
+    now: dt.datetime
+    today: dt.date
+    summary: SweepSummary
+
+    @cached_property
+    def editors(self) -> list[Recipient]:
+        # Looked up once per sweep, and only if a claim needs them: a sweep with nothing
+        # due stays a handful of queries.
+        return active_editors()
+
+
+def sweep_overdue(*, now: dt.datetime | None = None) -> SweepSummary:
+    """Record the reminders that have fallen due, then send the email digests."""
+    now = now or timezone.now()
+    run = _Run(now=now, today=newsroom_date(now), summary=SweepSummary())
+    record_due_reminders(run)
+    send_pending_digests(now=now, summary=run.summary)
+    logger.info("Reminder sweep: %s", run.summary)
+    return run.summary
+
+
+def record_due_reminders(run: _Run) -> None:
+    """Record a reminder for every open claim that has reached a step not yet recorded.
+
+    One pass per step over the due dates that put a claim on that step today, so that each
+    query compares with a constant step. Each pass walks the partial index claim_open_due
+    (status = open; due_date, id) by keyset, CHUNK_SIZE claims per transaction.
+    """
+    steps = cadence()
+    for step, following in zip(steps, [*steps[1:], None], strict=True):
+        window = _DueWindow(
+            latest=run.today - dt.timedelta(days=step.days),
+            earliest=(run.today - dt.timedelta(days=following.days - 1) if following else None),
+        )
+        after: tuple[dt.date, int] | None = None
+        while True:
+            candidates = _claims_missing_step(step=step, window=window, after=after)
+            if not candidates:
+                break
+            with transaction.atomic():
+                rows = _lock_claims_to_remind(
+                    [claim_id for claim_id, _due in candidates],
+                    step=step,
+                    window=window,
+                    today=run.today,
+                )
+                if rows:
+                    _record_step(rows, step=step, run=run)
+            if len(candidates) < CHUNK_SIZE:
+                break
+            after = (candidates[-1][1], candidates[-1][0])
+
+
+@dataclass(frozen=True)
+class _DueWindow:
+    """The due dates that put a claim on one step today: earliest..latest, both included."""
+
+    latest: dt.date
+    earliest: dt.date | None
+
+    def q(self) -> Q:
+        if self.earliest is None:
+            return Q(due_date__lte=self.latest)
+        return Q(due_date__lte=self.latest, due_date__gte=self.earliest)
+
+
+def _claims_missing_step(
+    *, step: Step, window: _DueWindow, after: tuple[dt.date, int] | None
+) -> list[tuple[int, dt.date]]:
+    """(id, due date) of the next open claims in `window` without a reminder of `step` or later.
+
+    Reads indexes only, no table rows, once vacuumed: claim_open_due for the claims and
+    reminder_claim_step for the reminders. This is the whole cost of a sweep with nothing
+    due: one index probe per open overdue claim. Snoozes are checked under the lock.
+    """
+    already = Reminder.objects.filter(
+        claim=OuterRef("pk"), due_date=OuterRef("due_date"), step__gte=step.number
+    )
+    claims = Claim.objects.filter(window.q(), status=ClaimStatus.OPEN)
+    if after is not None:
+        claims = claims.filter(Q(due_date__gt=after[0]) | Q(due_date=after[0], pk__gt=after[1]))
+    claims = claims.filter(~Exists(already)).order_by("due_date", "pk")
+    return list(claims.values_list("pk", "due_date")[:CHUNK_SIZE])
+
+
+def _lock_claims_to_remind(
+    ids: Sequence[int], *, step: Step, window: _DueWindow, today: dt.date
+) -> list[Any]:
+    """Those of `ids` still open, on `step` and not snoozed, locked, with their assignee.
+
+    Checked again because a claim may have changed since it was read. On PostgreSQL the
+    claims are locked FOR NO KEY UPDATE SKIP LOCKED: a concurrent sweep takes other claims
+    instead of waiting and doing the same work, and rows referencing the claims (events,
+    evidence) can still be inserted meanwhile. SQLite has no row locks; its IMMEDIATE
+    transactions let one writer in at a time.
+    """
+    user_model = get_user_model()
+    claims = (
+        Claim.objects.filter(window.q(), pk__in=ids, status=ClaimStatus.OPEN)
+        .filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
+        .select_for_update(skip_locked=True, no_key=True, of=("self",))
+        .order_by("due_date", "pk")
+        .annotate(
+            assignee_active=F("assignee__is_active"),
+            assignee_name=F(f"assignee__{user_model.USERNAME_FIELD}"),
+            assignee_email=F(f"assignee__{user_model.get_email_field_name()}"),
+        )
+        .values_list(
+            "id",
+            "due_date",
+            "assignee_id",
+            "assignee_active",
+            "assignee_name",
+            "assignee_email",
+            named=True,
+        )
+    )
+    return list(claims)
+
+
+def _record_step(rows: Sequence[Any], *, step: Step, run: _Run) -> None:
+    # Look again, under the locks: another sweep may have recorded some of these claims
+    # since they were read (SKIP LOCKED only skips claims locked at that moment). Every
+    # sweep locks a claim before recording it, so this second look is exact.
+    done = set(
+        Reminder.objects.filter(
+            claim_id__in=[row.id for row in rows], step__gte=step.number
+        ).values_list("claim_id", "due_date")
+    )
+    reminders: list[tuple[object, ...]] = []
+    events: list[tuple[object, ...]] = []
+    for row in rows:
+        if (row.id, row.due_date) in done:
+            continue
+        assignee = None
+        if row.assignee_id is not None:
+            assignee = Recipient(row.assignee_id, row.assignee_name, row.assignee_email or "")
+        people = recipients_for(
+            step=step,
+            assignee=assignee,
+            assignee_active=bool(row.assignee_active),
+            editors=lambda: run.editors,
+        )
+        if not people:
+            run.summary.unrouted += 1
+            logger.warning("Claim %s is overdue but there are no active editors to tell", row.id)
+            continue
+        for person in people:
+            common = (row.id, person.id, row.due_date, step.number, step.escalation, run.now)
+            # In-app reminders are delivered by being recorded.
+            reminders.append((*common, Channel.IN_APP.value, run.now))
+            if person.email:
+                reminders.append((*common, Channel.EMAIL.value, None))
+            run.summary.people.add(person.id)
+        run.summary.claims += 1
+        run.summary.reminders += len(people)
+        days = (run.today - row.due_date).days
+        note = _event_note(step=step, people=people, to_assignee=people == [assignee], days=days)
+        data = {
+            "step": step.number,
+            "escalation": step.escalation,
+            "due_date": row.due_date.isoformat(),
+            "days_overdue": days,
+            "recipients": [person.username for person in people],
+        }
+        events.append((row.id, EventKind.REMINDER_SENT.value, run.now, note, data))
+    # Conflicts ignored: the unique constraint stays the last word, even against a writer
+    # that did not lock the claim.
+    insert_rows(
+        Reminder,
+        (
+            "claim",
+            "recipient",
+            "due_date",
+            "step",
+            "escalation",
+            "created_at",
+            "channel",
+            "sent_at",
+            "attempts",
+            "last_error",
+        ),
+        [(*reminder, 0, "") for reminder in reminders],
+        ignore_conflicts=True,
+    )
+    insert_rows(ClaimEvent, ("claim", "kind", "created_at", "note", "data"), events)
+
+
+def insert_rows(
+    model: type[Model],
+    fields: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    ignore_conflicts: bool = False,
+) -> None:
+    """INSERT rows given as tuples, without building model instances.
+
+    bulk_create spent half of a 50,000-claim sweep constructing and preparing model objects
+    (bench/bench_sweep.py). On PostgreSQL the rows go as one array per column through
+    UNNEST, as bulk_create does, so that planning stays cheap; elsewhere as VALUES lists.
+    """
+    if not rows:
+        return
+    opts = model._meta
+    columns = [opts.get_field(name) for name in fields]
+    ops = connection.ops
+    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    head = (
+        f"{ops.insert_statement(on_conflict=on_conflict)} {ops.quote_name(opts.db_table)} "
+        f"({', '.join(ops.quote_name(column.column) for column in columns)})"
+    )
+    tail = ops.on_conflict_suffix_sql(columns, on_conflict, [], [])
+    prepared: dict[tuple[str, object], object] = {}
+
+    def prepare(column: Field, value: object) -> object:
+        if value is None or isinstance(value, bool | int | str):
+            return value
+        if isinstance(value, dt.date):  # dates and datetimes: few distinct ones
+            key = (column.attname, value)
+            if key not in prepared:
+                prepared[key] = column.get_db_prep_save(value, connection)
+            return prepared[key]
+        return column.get_db_prep_save(value, connection)
+
+    values = [[prepare(c, v) for c, v in zip(columns, row, strict=True)] for row in rows]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{c.db_type(connection).split('(')[0]}[]" for c in columns)
+            cursor.execute(
+                f"{head} SELECT * FROM UNNEST({arrays}) {tail}",
+                [list(c) for c in zip(*values, strict=True)],
+            )
+            return
+        per_statement = max(1, (connection.features.max_query_params or 999) // len(columns))
+        placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        for start in range(0, len(values), per_statement):
+            batch = values[start : start + per_statement]
+            cursor.execute(
+                f"{head} VALUES {', '.join([placeholders] * len(batch))} {tail}",
+                [value for row in batch for value in row],
+            )
+
+
+def _event_note(*, step: Step, people: Sequence[Recipient], to_assignee: bool, days: int) -> str:
+    names = ", ".join(person.username for person in people[:5])
+    if len(people) > 5:
+        names += f" and {len(people) - 5} more"
+    overdue = _plural(days, "day") + " overdue"
+    if step.escalation:
+        return f"escalated to the editors ({names}), {overdue}"
+    to = names if to_assignee else f"the editors ({names})"
+    return f"{step.describe()} to {to}, {overdue}"
+
+
+# --- Email digests -----------------------------------------------------------------------
+
+
+def _email_due(now: dt.datetime) -> Q:
+    """Email reminders not sent yet whose next attempt has come (or that were never tried).
+
+    Served by the partial index reminder_unsent_email.
+    """
+    return Q(channel=Channel.EMAIL, sent_at__isnull=True) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+
+
+def _batches(ids: Sequence[int], size: int = ID_BATCH) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+@dataclass(frozen=True)
+class _EmailRow:
+    """An email reminder leased for a digest."""
+
+    id: int
+    attempts: int
+    claim_id: int
+    due_date: dt.date
+    escalation: bool
+    # False once the claim was resolved or got a new deadline: nothing to remind of any more.
+    current: bool
+
+
+def send_pending_digests(
+    *, now: dt.datetime | None = None, summary: SweepSummary | None = None
+) -> SweepSummary:
+    """Send one digest to every person with email reminders due, and record the outcome."""
+    now = now or timezone.now()
+    summary = summary if summary is not None else SweepSummary()
+    recipient_ids = list(
+        Reminder.objects.filter(_email_due(now))
+        .order_by("recipient_id")
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    if not recipient_ids:
+        return summary
+    # One connection for the whole sweep: one SMTP login for hundreds of digests.
+    connection = get_connection()
+    failures_in_a_row = 0
+    try:
+        for batch in _batches(recipient_ids, RECIPIENTS_PER_LEASE):
+            for recipient_id, rows in _lease_digest_rows(batch, now=now).items():
+                if failures_in_a_row >= STOP_AFTER_FAILURES_IN_A_ROW:
+                    _release([row.id for row in rows])
+                    continue
+                outcome = send_digest(
+                    recipient_id=recipient_id, rows=rows, connection=connection, now=now
+                )
+                if outcome is True:
+                    summary.digests_sent += 1
+                    failures_in_a_row = 0
+                elif outcome is False:
+                    summary.digests_failed += 1
+                    failures_in_a_row += 1
+            if failures_in_a_row >= STOP_AFTER_FAILURES_IN_A_ROW:
+                logger.error(
+                    "%d digests failed in a row; the rest wait for the next sweep",
+                    failures_in_a_row,
+                )
+                break
+    finally:
+        _close_quietly(connection)
+    return summary
+
+
+def _lease_digest_rows(
+    recipient_ids: Sequence[int], *, now: dt.datetime
+) -> dict[int, list[_EmailRow]]:
+    """Lease the due email rows of these people to this sweep, by person.
+
+    The conditional UPDATE is the claim: a row leased by another sweep has its next attempt
+    in the future and no longer matches. On PostgreSQL SKIP LOCKED passes over rows another
+    sweep is leasing at this moment; on SQLite the IMMEDIATE transaction serialises the two.
+    Several people at a time: each query walks the partial index of unsent email, which
+    holds every person's rows after a large sweep.
+    """
+    leased: dict[int, list[_EmailRow]] = defaultdict(list)
+    with transaction.atomic():
+        rows = (
+            Reminder.objects.filter(_email_due(now), recipient_id__in=recipient_ids)
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("recipient_id", "id")
+            .values_list(
+                "recipient_id",
+                "id",
+                "attempts",
+                "claim_id",
+                "due_date",
+                "escalation",
+                "claim__status",
+                "claim__due_date",
+            )
+        )
+        for recipient_id, row_id, attempts, claim_id, due, escalation, status, claim_due in rows:
+            current = status == ClaimStatus.OPEN and claim_due == due
+            leased[recipient_id].append(
+                _EmailRow(row_id, attempts, claim_id, due, escalation, current)
+            )
+        ids = [row.id for rows in leased.values() for row in rows]
+        for batch in _batches(ids):
+            Reminder.objects.filter(id__in=batch).update(next_attempt_at=now + SEND_LEASE)
+    return leased
+
+
+def _close_quietly(connection: BaseEmailBackend) -> None:
+    try:
+        connection.close()
+    except Exception:  # a broken SMTP connection may fail to say goodbye; it is gone anyway
+        logger.debug("Closing the mail connection failed", exc_info=True)
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    claim_id: int
+    statement: str
+    claimant: str
+    due_date: dt.date
+    days_overdue: int
+    url: str
+    escalation: bool
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What one person's digest says: the first `items`, out of `total` claims."""
+
+    items: list[DigestItem]
+    total: int
+    escalated: int
+
+
+def send_digest(
+    *,
+    recipient_id: int,
+    rows: Sequence[_EmailRow],
+    connection: BaseEmailBackend,
+    now: dt.datetime,
+) -> bool | None:
+    """Send one person's leased email reminders as one digest.
+
+    True if sent; False if the mail failed (the rows are retried later, with backoff); None
+    if there was nothing to send (the rows are settled unsent, saying why).
+    """
+    user_model = get_user_model()
+    user = user_model.objects.filter(pk=recipient_id).first()
+    address = getattr(user, user_model.get_email_field_name(), "") if user else ""
+    if user is None or not user.is_active or not address:
+        _settle_unsent(
+            [row.id for row in rows],
+            now=now,
+            reason="Not emailed: the person has no active email address.",
+        )
+        return None
+    _settle_unsent(
+        [row.id for row in rows if not row.current],
+        now=now,
+        reason="Not emailed: the claim was resolved or its deadline moved before the digest went out.",
+    )
+    rows = [row for row in rows if row.current]
+    if not rows:
+        return None
+    message = build_digest(
+        user=user, address=address, digest=collect_digest(rows, today=newsroom_date(now))
+    )
+    try:
+        sent = connection.send_messages([message])
+        if sent == 0:
+            raise RuntimeError("the mail backend sent nothing")
+    except Exception as exc:  # any backend error: SMTP, network, a refused address
+        _back_off(rows, now=now, error=f"{exc.__class__.__name__}: {exc}")
+        logger.warning("Reminder digest to user %s failed: %s", recipient_id, exc)
+        # Reconnect for the next digest: the failure may have broken the connection.
+        _close_quietly(connection)
+        return False
+    for batch in _batches([row.id for row in rows]):
+        Reminder.objects.filter(id__in=batch, sent_at__isnull=True).update(
+            sent_at=timezone.now(), next_attempt_at=None, last_error="", attempts=F("attempts") + 1
+        )
+    return True
+
+
+def _back_off(rows: Iterable[_EmailRow], *, now: dt.datetime, error: str) -> None:
+    by_attempts: dict[int, list[int]] = defaultdict(list)
+    for row in rows:
+        by_attempts[row.attempts].append(row.id)
+    for attempts, ids in by_attempts.items():
+        delay = min(RETRY_FIRST * 2**attempts, RETRY_MAX)
+        for batch in _batches(ids):
+            Reminder.objects.filter(id__in=batch, sent_at__isnull=True).update(
+                next_attempt_at=now + delay, last_error=error[:2000], attempts=F("attempts") + 1
+            )
+
+
+def _release(ids: Sequence[int]) -> None:
+    """Give back leased rows this sweep did not try: the next sweep takes them at once."""
+    for batch in _batches(ids):
+        Reminder.objects.filter(id__in=batch, sent_at__isnull=True).update(next_attempt_at=None)
+
+
+def _settle_unsent(ids: Sequence[int], *, now: dt.datetime, reason: str) -> None:
+    """Close email rows that must never be sent, saying why, so no sweep picks them up again."""
+    for batch in _batches(ids):
+        Reminder.objects.filter(id__in=batch, sent_at__isnull=True).update(
+            sent_at=now, next_attempt_at=None, last_error=reason
+        )
+
+
+def collect_digest(rows: Sequence[_EmailRow], *, today: dt.date) -> Digest:
+    """The digest of one person's reminders: their claims, most overdue first.
+
+    Lists at most REMINDER_DIGEST_MAX_CLAIMS and counts the rest: one editor may have
+    thousands of unassigned claims due at once.
+    """
+    # A claim can have two rows (a follow-up whose earlier step's mail failed): it is
+    # listed once, as escalated if either row is an escalation.
+    claims: dict[int, tuple[dt.date, bool]] = {}
+    for row in rows:
+        previous = claims.get(row.claim_id)
+        claims[row.claim_id] = (row.due_date, row.escalation or bool(previous and previous[1]))
+    top = heapq.nsmallest(
+        settings.REMINDER_DIGEST_MAX_CLAIMS, claims.items(), key=lambda kv: (kv[1][0], kv[0])
+    )
+    found = Claim.objects.select_related("claimant").in_bulk([claim_id for claim_id, _ in top])
+    items = [
+        DigestItem(
+            claim_id=claim_id,
+            statement=found[claim_id].statement,
+            claimant=found[claim_id].claimant.name if found[claim_id].claimant else "",
+            due_date=due_date,
+            days_overdue=(today - due_date).days,
+            url=settings.SITE_URL + found[claim_id].get_absolute_url(),
+            escalation=escalation,
+        )
+        for claim_id, (due_date, escalation) in top
+    ]
+    escalated = sum(escalation for _due, escalation in claims.values())
+    return Digest(items=items, total=len(claims), escalated=escalated)
+
+
+def build_digest(*, user: AbstractBaseUser, address: str, digest: Digest) -> EmailMultiAlternatives:
+    """The email: plain text and HTML, from templates that escape every text they show."""
+    subject = f"Claimtrack: {_plural(digest.total, 'overdue claim')} to review"
+    if digest.escalated:
+        subject += f" ({digest.escalated} escalated)"
+    context = {
+        "name": user.get_short_name() or user.get_username(),
+        "items": digest.items,
+        "total": digest.total,
+        "more": digest.total - len(digest.items),
+        "dashboard_url": settings.SITE_URL + reverse("claims:dashboard"),
+        "notifications_url": settings.SITE_URL + reverse("notifications:list"),
+    }
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("claims/email/digest.txt", context),
+        to=[address],
+    )
+    message.attach_alternative(render_to_string("claims/email/digest.html", context), "text/html")
+    return message
+
+
+# --- In-app notifications ------------------------------------------------------------------
+
+# The navigation shows "99+" beyond this: counting further costs time and tells nobody more.
+UNREAD_COUNT_CAP = 100
+
+
+def notifications_for(user: AbstractBaseUser) -> QuerySet[Reminder]:
+    """A person's in-app reminders, newest first."""
+    return (
+        Reminder.objects.filter(recipient=user, channel=Channel.IN_APP)
+        .select_related("claim", "claim__claimant")
+        .order_by("-created_at", "-id")
+    )
+
+
+def unread_count(user: AbstractBaseUser) -> int:
+    """Unread in-app reminders, counted up to UNREAD_COUNT_CAP (index reminder_unread_in_app)."""
+    unread = Reminder.objects.filter(recipient=user, channel=Channel.IN_APP, read_at__isnull=True)
+    return unread.order_by()[:UNREAD_COUNT_CAP].count()
+
+
+def mark_read(*, reminder: Reminder, now: dt.datetime | None = None) -> bool:
+    """Mark one in-app reminder read; False if it was read already."""
+    now = now or timezone.now()
+    updated = Reminder.objects.filter(pk=reminder.pk, read_at__isnull=True).update(read_at=now)
+    if updated:
+        reminder.read_at = now
+    return bool(updated)
+
+
+def mark_all_read(*, user: AbstractBaseUser, now: dt.datetime | None = None) -> int:
+    """Mark all of a person's in-app reminders read; how many were unread."""
+    return Reminder.objects.filter(
+        recipient=user, channel=Channel.IN_APP, read_at__isnull=True
+    ).update(read_at=now or timezone.now())

@@ -1,0 +1,798 @@
+"""The reminder sweep: cadence, recipients, digests and exactly-once delivery.
+
+The newsroom is in New York, so "the due date has passed" means local midnight there
+(04:00 or 05:00 UTC), not UTC midnight. Claims are due on Friday 31 October 2025
+(tests/factories.py); 1 November 00:00 in New York is 04:00 UTC (still daylight time).
+"""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.contrib.auth.models import User
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.db import connections
+from django.test import Client
+from django.utils import timezone
+from pytest_django.fixtures import DjangoAssertNumQueries, Settings
+
+from claims import reminders
+from claims.models import Channel, Claim, ClaimEvent, ClaimStatus, EventKind, Reminder
+from claims.reminders import SweepSummary, sweep_overdue
+from tests.factories import ClaimFactory, PersonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+NEW_YORK = ZoneInfo("America/New_York")
+DUE = dt.date(2025, 10, 31)
+
+
+@pytest.fixture(autouse=True)
+def newsroom_in_new_york(settings: Settings) -> None:
+    settings.TIME_ZONE = "America/New_York"
+    settings.SITE_URL = "https://claimtrack.example"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.REMINDER_FOLLOW_UP_DAYS = [3, 7]
+    settings.REMINDER_ESCALATE_AFTER_DAYS = 14
+    settings.REMINDER_DIGEST_MAX_CLAIMS = 50
+
+
+def sweep_at(when: dt.datetime) -> SweepSummary:
+    """One sweep at `when`, a time in New York."""
+    with time_machine.travel(when.replace(tzinfo=NEW_YORK), tick=False):
+        return sweep_overdue()
+
+
+def at(day: int, hour: int = 9, minute: int = 0, month: int = 11) -> dt.datetime:
+    return dt.datetime(2025, month, day, hour, minute)
+
+
+def steps_of(claim: Claim, channel: str = Channel.IN_APP) -> list[tuple[str, int, bool]]:
+    return list(
+        Reminder.objects.filter(claim=claim, channel=channel)
+        .order_by("created_at", "step", "recipient__username")
+        .values_list("recipient__username", "step", "escalation")
+    )
+
+
+def mails_to(username: str) -> list[mail.EmailMessage]:
+    return [message for message in mail.outbox if message.to == [f"{username}@example.org"]]
+
+
+# --- When the first reminder goes out ------------------------------------------------------
+
+
+def test_nothing_is_sent_before_local_midnight_even_when_utc_has_passed_it(reviewer: User) -> None:
+    claim = ClaimFactory(assignee=reviewer)
+
+    # 23:59 on the due date in New York is 03:59 UTC on 1 November: not overdue yet.
+    summary = sweep_at(at(31, 23, 59, month=10))
+
+    assert summary.claims == 0
+    assert not Reminder.objects.filter(claim=claim).exists()
+    assert mail.outbox == []
+
+
+def test_first_sweep_after_local_midnight_reminds_the_assignee(reviewer: User) -> None:
+    claim = ClaimFactory(assignee=reviewer)
+    sweep_at(at(31, 23, 59, month=10))
+
+    summary = sweep_at(at(1, 0, 1))
+
+    assert summary.claims == 1
+    assert steps_of(claim) == [("reviewer", 0, False)]
+    assert steps_of(claim, Channel.EMAIL) == [("reviewer", 0, False)]
+    assert len(mails_to("reviewer")) == 1
+
+
+def test_in_app_reminders_count_as_sent_when_recorded_and_emails_once_mailed(
+    reviewer: User,
+) -> None:
+    claim = ClaimFactory(assignee=reviewer)
+
+    sweep_at(at(1))
+
+    in_app = Reminder.objects.get(claim=claim, channel=Channel.IN_APP)
+    email = Reminder.objects.get(claim=claim, channel=Channel.EMAIL)
+    assert in_app.sent_at is not None
+    assert in_app.read_at is None
+    assert email.sent_at is not None
+    assert email.attempts == 1
+    assert email.due_date == DUE
+    assert email.last_error == ""
+
+
+def test_a_claim_without_a_due_date_is_never_reminded(reviewer: User) -> None:
+    ClaimFactory(assignee=reviewer, due_date=None)
+
+    assert sweep_at(at(30)).claims == 0
+    assert not Reminder.objects.exists()
+
+
+# --- The cadence ----------------------------------------------------------------------------
+
+
+def test_whole_cadence_first_reminder_follow_ups_then_escalation(
+    reviewer: User, editor: User
+) -> None:
+    claim = ClaimFactory(assignee=reviewer)
+
+    recorded_on = {}
+    for day in range(1, 21):
+        # Four sweeps a day, as beat would: only the first of a step's day records it.
+        for hour in (0, 6, 12, 23):
+            summary = sweep_at(at(day, hour, 5))
+            if summary.claims:
+                recorded_on[day] = summary.claims
+
+    assert recorded_on == {1: 1, 3: 1, 7: 1, 14: 1}
+    assert steps_of(claim) == [
+        ("reviewer", 0, False),
+        ("reviewer", 1, False),
+        ("reviewer", 2, False),
+        ("editor", 3, True),
+    ]
+    assert len(mails_to("reviewer")) == 3
+    assert len(mails_to("editor")) == 1
+    assert "escalated" in mails_to("editor")[0].subject
+
+
+def test_cadence_follows_the_configured_days(
+    settings: Settings, reviewer: User, editor: User
+) -> None:
+    settings.REMINDER_FOLLOW_UP_DAYS = [2]
+    settings.REMINDER_ESCALATE_AFTER_DAYS = 5
+    claim = ClaimFactory(assignee=reviewer)
+
+    for day in range(1, 8):
+        sweep_at(at(day))
+
+    assert steps_of(claim) == [("reviewer", 0, False), ("reviewer", 1, False), ("editor", 2, True)]
+    assert Reminder.objects.get(claim=claim, step=1, channel=Channel.IN_APP).created_at.astimezone(
+        NEW_YORK
+    ).date() == dt.date(2025, 11, 2)
+
+
+def test_missed_steps_collapse_into_the_latest_one(reviewer: User, editor: User) -> None:
+    # Logged late, or the sweeps were down: 10 days overdue at the first sweep.
+    claim = ClaimFactory(assignee=reviewer)
+
+    summary = sweep_at(at(10))
+
+    assert summary.claims == 1
+    assert steps_of(claim) == [("reviewer", 2, False)]
+    assert len(mails_to("reviewer")) == 1
+    # The skipped steps are never sent afterwards; the escalation still comes on time.
+    for day in range(11, 15):
+        sweep_at(at(day))
+    assert steps_of(claim) == [("reviewer", 2, False), ("editor", 3, True)]
+
+
+def test_a_claim_long_overdue_when_logged_goes_straight_to_the_editors(
+    reviewer: User, editor: User
+) -> None:
+    claim = ClaimFactory(assignee=reviewer, due_date=dt.date(2025, 10, 20))
+
+    sweep_at(at(30))
+
+    assert steps_of(claim) == [("editor", 3, True)]
+    assert mails_to("reviewer") == []
+
+
+def test_unassigned_claims_go_to_the_active_editors_from_the_start(reviewer: User) -> None:
+    UserFactory(username="ed1", groups=["Editors"])
+    UserFactory(username="ed2", groups=["Editors", "Reviewers"])
+    UserFactory(username="gone", groups=["Editors"], is_active=False)
+    claim = ClaimFactory(assignee=None)
+
+    sweep_at(at(1))
+
+    assert steps_of(claim) == [("ed1", 0, False), ("ed2", 0, False)]
+    assert len(mails_to("ed1")) == len(mails_to("ed2")) == 1
+    assert mails_to("reviewer") == mails_to("gone") == []
+    event = ClaimEvent.objects.get(claim=claim, kind=EventKind.REMINDER_SENT)
+    assert event.note == "first reminder to the editors (ed1, ed2), 1 day overdue"
+
+
+def test_an_inactive_assignee_is_replaced_by_the_editors(editor: User) -> None:
+    left = UserFactory(username="left", groups=["Reviewers"], is_active=False)
+    claim = ClaimFactory(assignee=left)
+
+    sweep_at(at(1))
+
+    assert steps_of(claim) == [("editor", 0, False)]
+
+
+def test_without_any_editor_an_unassigned_claim_waits_for_one(reviewer: User) -> None:
+    claim = ClaimFactory(assignee=None)
+
+    summary = sweep_at(at(1))
+
+    assert summary.unrouted == 1
+    assert not Reminder.objects.exists()
+    assert "nobody to remind" in str(summary)
+    UserFactory(username="newed", groups=["Editors"])
+    sweep_at(at(2))
+    assert steps_of(claim) == [("newed", 0, False)]
+
+
+def test_a_person_without_an_email_address_is_reminded_in_app_only(editor: User) -> None:
+    quiet = UserFactory(username="quiet", email="", groups=["Reviewers"])
+    claim = ClaimFactory(assignee=quiet)
+
+    sweep_at(at(1))
+
+    assert steps_of(claim) == [("quiet", 0, False)]
+    assert steps_of(claim, Channel.EMAIL) == []
+    assert mail.outbox == []
+
+
+def test_resolved_claims_get_nothing(reviewer: User) -> None:
+    for status in ClaimStatus.values:
+        if status != ClaimStatus.OPEN:
+            ClaimFactory(assignee=reviewer, status=status, resolved_at=timezone.now())
+
+    assert sweep_at(at(20)).claims == 0
+    assert not Reminder.objects.exists()
+
+
+def test_resolution_stops_the_cadence(reviewer: User, editor: User) -> None:
+    claim = ClaimFactory(assignee=reviewer)
+    sweep_at(at(1))
+
+    Claim.objects.filter(pk=claim.pk).update(
+        status=ClaimStatus.FULFILLED, resolved_at=timezone.now()
+    )
+    for day in range(2, 21):
+        sweep_at(at(day))
+
+    assert steps_of(claim) == [("reviewer", 0, False)]
+
+
+def test_a_snoozed_claim_is_not_reminded_before_its_snooze_date(reviewer: User) -> None:
+    claim = ClaimFactory(assignee=reviewer, snoozed_until=dt.date(2025, 11, 5))
+
+    for day in range(1, 5):
+        sweep_at(at(day, 23, 59))
+    assert not Reminder.objects.exists()
+
+    sweep_at(at(5, 0, 1))
+    # 5 days overdue: the first follow-up is the latest step reached.
+    assert steps_of(claim) == [("reviewer", 1, False)]
+
+
+def test_a_snooze_after_the_first_reminder_holds_back_the_follow_ups(
+    reviewer: User, editor: User
+) -> None:
+    claim = ClaimFactory(assignee=reviewer)
+    sweep_at(at(1))
+    Claim.objects.filter(pk=claim.pk).update(snoozed_until=dt.date(2025, 11, 9))
+
+    for day in range(2, 9):
+        sweep_at(at(day))
+    assert steps_of(claim) == [("reviewer", 0, False)]
+
+    sweep_at(at(9))
+    assert steps_of(claim) == [("reviewer", 0, False), ("reviewer", 2, False)]
+
+
+def test_a_moved_deadline_starts_the_cadence_again_from_the_new_date(
+    reviewer: User, editor: User
+) -> None:
+    claim = ClaimFactory(assignee=reviewer)
+    sweep_at(at(1))
+    sweep_at(at(3))
+    # "Postponed by the White House" to 10 November.
+    Claim.objects.filter(pk=claim.pk).update(due_date=dt.date(2025, 11, 10))
+
+    for day in range(4, 11):
+        assert sweep_at(at(day)).claims == 0
+    sweep_at(at(11))
+
+    rows = Reminder.objects.filter(claim=claim, channel=Channel.IN_APP).order_by("created_at")
+    assert list(rows.values_list("due_date", "step")) == [
+        (DUE, 0),
+        (DUE, 1),
+        (dt.date(2025, 11, 10), 0),
+    ]
+
+
+def test_a_reassigned_claim_goes_on_from_its_step_with_the_new_assignee(reviewer: User) -> None:
+    other = UserFactory(username="other", groups=["Reviewers"])
+    claim = ClaimFactory(assignee=reviewer)
+    sweep_at(at(1))
+    Claim.objects.filter(pk=claim.pk).update(assignee=other)
+
+    sweep_at(at(2))
+    sweep_at(at(3))
+
+    assert steps_of(claim) == [("reviewer", 0, False), ("other", 1, False)]
+
+
+# --- The timeline ---------------------------------------------------------------------------
+
+
+def test_each_step_writes_one_event_in_the_claims_timeline(editor: User) -> None:
+    UserFactory(username="ed2", groups=["Editors"])
+    claim = ClaimFactory(assignee=None)
+
+    sweep_at(at(1))
+    sweep_at(at(1, 12))
+
+    events = ClaimEvent.objects.filter(claim=claim, kind=EventKind.REMINDER_SENT)
+    assert events.count() == 1
+    event = events.get()
+    assert event.actor is None
+    assert event.data == {
+        "step": 0,
+        "escalation": False,
+        "due_date": "2025-10-31",
+        "days_overdue": 1,
+        "recipients": ["editor", "ed2"],
+    }
+
+
+def test_a_follow_up_event_names_the_assignee_and_how_late_it_is(reviewer: User) -> None:
+    claim = ClaimFactory(assignee=reviewer)
+
+    sweep_at(at(3))
+
+    event = ClaimEvent.objects.get(claim=claim, kind=EventKind.REMINDER_SENT)
+    assert event.note == "follow-up 1 to reviewer, 3 days overdue"
+
+
+# --- The digest -----------------------------------------------------------------------------
+
+
+def test_one_digest_per_person_lists_all_their_claims(reviewer: User) -> None:
+    trump = PersonFactory(name="Donald Trump")
+    budapest = ClaimFactory(
+        assignee=reviewer, claimant=trump, statement="Trump and Putin will meet in Budapest"
+    )
+    oval = ClaimFactory(
+        assignee=reviewer,
+        claimant=trump,
+        statement="Zelensky will visit the Oval Office",
+        due_date=dt.date(2025, 10, 29),
+    )
+    other = UserFactory(username="other", groups=["Reviewers"])
+    ClaimFactory(assignee=other, statement="Rubio will lead the advisors' meeting")
+
+    summary = sweep_at(at(1))
+
+    assert summary.digests_sent == 2
+    assert len(mail.outbox) == 2
+    message = mails_to("reviewer")[0]
+    assert message.subject == "Claimtrack: 2 overdue claims to review"
+    text = message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    for body in (text, html):
+        assert "Trump and Putin will meet in Budapest" in body
+        assert "Zelensky will visit the Oval Office" in body
+        assert "Donald Trump" in body
+        assert "31 Oct 2025" in body
+        assert "1 day overdue" in body
+        assert "3 days overdue" in body
+        assert f"https://claimtrack.example/claims/{budapest.pk}/" in body
+        assert f"https://claimtrack.example/claims/{oval.pk}/" in body
+        assert "https://claimtrack.example/" in body
+        assert "Rubio" not in body
+    # Most overdue first.
+    assert text.index("Zelensky") < text.index("Budapest")
+
+
+def test_a_digest_of_one_claim_says_so_in_the_singular(reviewer: User) -> None:
+    ClaimFactory(assignee=reviewer)
+
+    sweep_at(at(1))
+
+    assert mail.outbox[0].subject == "Claimtrack: 1 overdue claim to review"
+
+
+def test_the_digest_escapes_article_text_in_html_and_keeps_it_plain_in_text(reviewer: User) -> None:
+    ClaimFactory(
+        assignee=reviewer,
+        statement='<script>alert("x")</script> & <b>bold</b>',
+        claimant=PersonFactory(name="<img src=x onerror=alert(1)>"),
+    )
+
+    sweep_at(at(1))
+
+    message = mail.outbox[0]
+    html = message.alternatives[0][0]
+    assert "<script>" not in html
+    assert "<img" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
+    assert '<script>alert("x")</script> & <b>bold</b>' in message.body
+    assert "&lt;" not in message.body
+
+
+def test_a_long_digest_lists_the_most_overdue_and_counts_the_rest(
+    settings: Settings, reviewer: User
+) -> None:
+    settings.REMINDER_DIGEST_MAX_CLAIMS = 2
+    for days in range(1, 5):
+        ClaimFactory(
+            assignee=reviewer,
+            statement=f"Due {days} days earlier",
+            due_date=DUE - dt.timedelta(days=days),
+        )
+
+    sweep_at(at(1))
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.subject == "Claimtrack: 4 overdue claims to review"
+    assert "Due 4 days earlier" in message.body
+    assert "Due 3 days earlier" in message.body
+    assert "Due 2 days earlier" not in message.body
+    assert "…and 2 more." in message.body
+    assert Reminder.objects.filter(channel=Channel.EMAIL, sent_at__isnull=True).count() == 0
+
+
+def test_an_escalation_digest_says_the_claims_were_escalated(reviewer: User, editor: User) -> None:
+    ClaimFactory(assignee=reviewer, statement="Escalated claim")
+
+    sweep_at(at(14))
+
+    message = mails_to("editor")[0]
+    assert message.subject == "Claimtrack: 1 overdue claim to review (1 escalated)"
+    assert "escalated to the editors" in message.body
+
+
+# --- Exactly once ---------------------------------------------------------------------------
+
+
+def test_the_sweep_run_twice_sends_nothing_new(reviewer: User) -> None:
+    ClaimFactory(assignee=reviewer)
+    ClaimFactory(assignee=reviewer)
+    first = sweep_at(at(1))
+
+    second = sweep_at(at(1))
+
+    assert (first.claims, first.reminders, first.digests_sent) == (2, 2, 1)
+    assert (second.claims, second.reminders, second.digests_sent) == (0, 0, 0)
+    assert len(mail.outbox) == 1
+    assert Reminder.objects.count() == 4
+    assert ClaimEvent.objects.filter(kind=EventKind.REMINDER_SENT).count() == 2
+
+
+def test_a_sweep_with_nothing_due_is_a_handful_of_queries(
+    reviewer: User, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    ClaimFactory(assignee=reviewer)
+    sweep_at(at(1))
+
+    with django_assert_max_num_queries(5):  # one per step of the cadence, one for unsent emails
+        sweep_at(at(1, 12))
+
+
+def test_chunks_cover_every_claim_when_there_are_more_than_one_chunk(
+    monkeypatch: pytest.MonkeyPatch, reviewer: User
+) -> None:
+    monkeypatch.setattr(reminders, "CHUNK_SIZE", 3)
+    monkeypatch.setattr(reminders, "ID_BATCH", 4)
+    claims = [
+        ClaimFactory(assignee=reviewer, due_date=DUE - dt.timedelta(days=i % 2)) for i in range(10)
+    ]
+
+    summary = sweep_at(at(1))
+
+    assert summary.claims == 10
+    assert {r.claim_id for r in Reminder.objects.filter(channel=Channel.IN_APP)} == {
+        c.pk for c in claims
+    }
+    assert len(mail.outbox) == 1
+    assert "10 overdue claims" in mail.outbox[0].subject
+
+
+class FlakyBackend(LocmemBackend):
+    """Delivers the first `budget` messages, then fails like an SMTP server going away."""
+
+    budget = 0
+
+    def send_messages(self, messages: list[mail.EmailMessage]) -> int:
+        if FlakyBackend.budget <= 0:
+            raise ConnectionRefusedError("mail server unreachable")
+        FlakyBackend.budget -= len(messages)
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def flaky_mail(settings: Settings) -> Iterator[type[FlakyBackend]]:
+    settings.EMAIL_BACKEND = f"{__name__}.FlakyBackend"
+    FlakyBackend.budget = 0
+    yield FlakyBackend
+    FlakyBackend.budget = 0
+
+
+def test_a_mail_server_failing_halfway_leaves_the_rest_for_a_later_sweep(
+    flaky_mail: type[FlakyBackend],
+) -> None:
+    people = [UserFactory(username=f"rev{i}", groups=["Reviewers"]) for i in range(3)]
+    for person in people:
+        ClaimFactory(assignee=person)
+    flaky_mail.budget = 1
+
+    first = sweep_at(at(1, 9))
+
+    assert (first.digests_sent, first.digests_failed) == (1, 2)
+    assert [m.to for m in mail.outbox] == [["rev0@example.org"]]
+    failed = Reminder.objects.filter(channel=Channel.EMAIL, sent_at__isnull=True)
+    assert failed.count() == 2
+    for row in failed:
+        assert row.attempts == 1
+        assert row.last_error == "ConnectionRefusedError: mail server unreachable"
+        assert row.next_attempt_at == dt.datetime(2025, 11, 1, 9, 5, tzinfo=NEW_YORK)
+
+    # Still failing, and then working again, within the backoff: nothing is tried.
+    flaky_mail.budget = 10
+    assert sweep_at(at(1, 9, 4)).digests_sent == 0
+
+    later = sweep_at(at(1, 9, 5))
+
+    assert (later.digests_sent, later.digests_failed) == (2, 0)
+    assert Counter(address for m in mail.outbox for address in m.to) == {
+        "rev0@example.org": 1,
+        "rev1@example.org": 1,
+        "rev2@example.org": 1,
+    }
+    assert not Reminder.objects.filter(sent_at__isnull=True).exists()
+    assert set(
+        Reminder.objects.filter(channel=Channel.EMAIL).values_list("last_error", flat=True)
+    ) == {""}
+    # Nothing more, ever.
+    assert sweep_at(at(2, 9)).digests_sent == 0
+
+
+def test_failed_digests_back_off_exponentially(
+    reviewer: User, flaky_mail: type[FlakyBackend]
+) -> None:
+    ClaimFactory(assignee=reviewer)
+    sweep_at(at(1, 9))
+    row = Reminder.objects.get(channel=Channel.EMAIL)
+    assert row.next_attempt_at == dt.datetime(2025, 11, 1, 9, 5, tzinfo=NEW_YORK)
+
+    sweep_at(at(1, 9, 5))
+    row.refresh_from_db()
+    assert (row.attempts, row.next_attempt_at) == (
+        2,
+        dt.datetime(2025, 11, 1, 9, 15, tzinfo=NEW_YORK),
+    )
+
+    sweep_at(at(1, 9, 15))
+    row.refresh_from_db()
+    assert (row.attempts, row.next_attempt_at) == (
+        3,
+        dt.datetime(2025, 11, 1, 9, 35, tzinfo=NEW_YORK),
+    )
+    assert row.sent_at is None
+
+
+def test_a_retried_digest_joins_new_reminders_of_the_same_person(
+    reviewer: User, flaky_mail: type[FlakyBackend]
+) -> None:
+    ClaimFactory(assignee=reviewer, statement="First claim")
+    sweep_at(at(1, 9))
+    ClaimFactory(assignee=reviewer, statement="Second claim", due_date=dt.date(2025, 11, 1))
+    flaky_mail.budget = 10
+
+    sweep_at(at(2, 9))
+
+    assert len(mail.outbox) == 1
+    assert "First claim" in mail.outbox[0].body
+    assert "Second claim" in mail.outbox[0].body
+
+
+def test_a_mail_server_down_stops_the_sweep_after_three_failures(
+    flaky_mail: type[FlakyBackend],
+) -> None:
+    for i in range(5):
+        ClaimFactory(assignee=UserFactory(username=f"rev{i}", groups=["Reviewers"]))
+
+    summary = sweep_at(at(1))
+
+    assert summary.digests_failed == 3
+    untried = Reminder.objects.filter(channel=Channel.EMAIL, attempts=0)
+    assert untried.count() == 2
+    assert all(row.next_attempt_at is None for row in untried)
+
+
+def test_a_claim_resolved_before_its_retry_is_not_mailed(
+    reviewer: User, flaky_mail: type[FlakyBackend]
+) -> None:
+    claim = ClaimFactory(assignee=reviewer)
+    sweep_at(at(1, 9))
+    Claim.objects.filter(pk=claim.pk).update(
+        status=ClaimStatus.FULFILLED, resolved_at=timezone.now()
+    )
+    flaky_mail.budget = 10
+
+    sweep_at(at(1, 10))
+
+    assert mail.outbox == []
+    row = Reminder.objects.get(channel=Channel.EMAIL)
+    assert row.sent_at is not None
+    assert row.last_error.startswith("Not emailed")
+    assert sweep_at(at(1, 11)).digests_sent == 0
+
+
+def test_rows_leased_by_another_sweep_are_left_to_it(reviewer: User) -> None:
+    ClaimFactory(assignee=reviewer)
+    with time_machine.travel(at(1).replace(tzinfo=NEW_YORK), tick=False):
+        reminders.record_due_reminders(
+            reminders._Run(now=timezone.now(), today=dt.date(2025, 11, 1), summary=SweepSummary())
+        )
+        # Another sweep claims the digest and is still sending it.
+        leased = reminders._lease_digest_rows([reviewer.pk], now=timezone.now())
+        assert len(leased[reviewer.pk]) == 1
+
+        assert reminders.send_pending_digests().digests_sent == 0
+    assert mail.outbox == []
+
+
+# --- Sweeps racing on PostgreSQL ---------------------------------------------------------
+
+
+def _race(count: int, target: Callable[[], object]) -> list[object]:
+    """Run `target` in `count` threads released at the same moment; their results."""
+    barrier = threading.Barrier(count)
+    results: list[object] = [None] * count
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = target()
+        except BaseException as exc:  # reported in the test's thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    return results
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_sweeps_racing_send_each_reminder_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Small chunks so that the two sweeps interleave over many transactions.
+    monkeypatch.setattr(reminders, "CHUNK_SIZE", 25)
+    people = [UserFactory(username=f"racer{i}", groups=["Reviewers"]) for i in range(6)]
+    UserFactory(username="raceeditor", groups=["Editors"])
+    claims = [
+        ClaimFactory(
+            assignee=people[i % 7] if i % 7 < 6 else None,
+            due_date=DUE - dt.timedelta(days=i % 20),
+        )
+        for i in range(400)
+    ]
+
+    with time_machine.travel(at(1).replace(tzinfo=NEW_YORK), tick=True):
+        summaries = _race(2, sweep_overdue)
+
+    assert sum(s.claims for s in summaries) == len(claims)
+    reminder_keys = Reminder.objects.values_list(
+        "claim", "recipient", "due_date", "step", "channel"
+    )
+    assert len(reminder_keys) == len(set(reminder_keys))
+    events = Counter(
+        ClaimEvent.objects.filter(kind=EventKind.REMINDER_SENT).values_list("claim", flat=True)
+    )
+    assert set(events) == {claim.pk for claim in claims}
+    assert set(events.values()) == {1}
+    # Each person got each claim in exactly one digest.
+    mailed = Counter(
+        (message.to[0], line.strip())
+        for message in mail.outbox
+        for line in message.body.splitlines()
+        if line.strip().startswith("https://claimtrack.example/claims/")
+    )
+    assert set(mailed.values()) == {1}
+    assert sum(s.digests_sent for s in summaries) == len(mail.outbox)
+    assert not Reminder.objects.filter(sent_at__isnull=True).exists()
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_senders_racing_mail_each_digest_once() -> None:
+    people = [UserFactory(username=f"sender{i}", groups=["Reviewers"]) for i in range(30)]
+    for person in people:
+        ClaimFactory(assignee=person)
+        ClaimFactory(assignee=person)
+    with time_machine.travel(at(1).replace(tzinfo=NEW_YORK), tick=True):
+        reminders.record_due_reminders(
+            reminders._Run(now=timezone.now(), today=dt.date(2025, 11, 1), summary=SweepSummary())
+        )
+        assert mail.outbox == []
+
+        summaries = _race(4, reminders.send_pending_digests)
+
+    assert sum(s.digests_sent for s in summaries) == 30
+    assert Counter(message.to[0] for message in mail.outbox) == {
+        f"sender{i}@example.org": 1 for i in range(30)
+    }
+    assert all("2 overdue claims" in message.subject for message in mail.outbox)
+
+
+# --- Settings and the claim page ------------------------------------------------------------
+
+
+def run_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**os.environ, "CLAIMTRACK_VAR_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"REMINDER_FOLLOW_UP_DAYS": "3,soon"}, "REMINDER_FOLLOW_UP_DAYS must be whole numbers"),
+        ({"REMINDER_FOLLOW_UP_DAYS": "7,3"}, "REMINDER_FOLLOW_UP_DAYS must rise"),
+        ({"REMINDER_ESCALATE_AFTER_DAYS": "5"}, "must come after the last follow-up"),
+    ],
+)
+def test_a_cadence_that_makes_no_sense_stops_the_app_from_starting(
+    tmp_path: Path, env: dict[str, str], message: str
+) -> None:
+    result = run_check(tmp_path, **env)
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_the_cadence_comes_from_the_environment(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from claims.reminders import cadence; print([(s.number, s.days, s.escalation) for s in cadence()])",
+        ],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "CLAIMTRACK_VAR_DIR": str(tmp_path),
+            "REMINDER_FOLLOW_UP_DAYS": "2, 5, 10",
+            "REMINDER_ESCALATE_AFTER_DAYS": "21",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == (
+        "[(0, 1, False), (1, 2, False), (2, 5, False), (3, 10, False), (4, 21, True)]"
+    )
+
+
+def test_the_claim_page_shows_the_reminder_in_its_timeline(client: Client, reviewer: User) -> None:
+    claim = ClaimFactory(assignee=reviewer)
+    sweep_at(at(3))
+    client.force_login(reviewer)
+
+    html = client.get(claim.get_absolute_url()).content.decode()
+
+    assert "sent a reminder: follow-up 1 to reviewer, 3 days overdue" in " ".join(html.split())
