@@ -1,12 +1,10 @@
 """The claims workflow in a real Chromium: an editor logs the Budapest claim from a
 selection in the seed article; a reviewer resolves it without a page reload."""
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from articles.importing import import_paths
 from articles.models import Article
@@ -14,15 +12,6 @@ from claims.models import Claim
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "browser-test-password"
 PHRASE = "sometime during the next two weeks"
 
@@ -30,18 +19,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def browser(monkeypatch) -> Iterator[Browser]:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-    # Playwright's sync API runs an event loop in this thread; our ORM calls stay synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def log_in(browser: Browser, base_url: str, username: str) -> Page:

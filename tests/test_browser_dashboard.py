@@ -7,7 +7,7 @@ from playwright.sync_api import Browser, expect
 
 from claims.models import Claim
 from tests.factories import ClaimFactory, UserFactory
-from tests.test_browser_claims import PASSWORD, browser, log_in  # noqa: F401
+from tests.test_browser_claims import PASSWORD, log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -16,7 +16,7 @@ pytestmark = [
 
 
 def test_a_reviewer_filters_to_mine_resolves_inline_and_goes_back(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     live_server,
 ) -> None:
     reviewer = UserFactory(username="rev", password=PASSWORD, groups=["Reviewers"])

@@ -2,15 +2,13 @@
 
 import datetime as dt
 import os
-from collections.abc import Iterator
 
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
-from django.db import connections
 from django.test import Client
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -20,31 +18,6 @@ from tests.factories import ClaimFactory, PersonFactory, UserFactory
 
 SCREENSHOT = "/tmp/claimtrack-notifications.png"
 SCREENSHOT_PHONE = "/tmp/claimtrack-notifications-phone.png"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # meanwhile are still synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-        # While Playwright's event loop runs, Django keeps this test's connections apart
-        # from the ones pytest-django closes; left open, they stop it from dropping the
-        # test database at the end of the run.
-        connections.close_all()
 
 
 def logged_in_page(browser: Browser, live_server_url: str, user: User) -> Page:
