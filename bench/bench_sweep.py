@@ -188,7 +188,7 @@ def create_people(reviewers: int) -> list[int]:
 CLAIM_COLUMNS = (
     "statement, quote, claim_type, time_phrase, due_date, precision, vague, "
     "resolution_criteria, status, reason_code, outcome_note, resolved_at, version, "
-    "created_at, updated_at, article_id, assignee_id, claimant_id"
+    "created_at, updated_at, article_id, assignee_id, claimant_id, next_reminder_on"
 )
 
 
@@ -233,6 +233,8 @@ def claim_row(
         articles[number % len(articles)],
         assignee,
         people[number % len(people)],
+        # As claims.services.create_claim sets it: the day of the first step.
+        due + dt.timedelta(days=1) if status == "open" and due is not None else None,
     )
 
 

@@ -164,6 +164,12 @@ class Claim(models.Model):
     )
     # A reviewer's snooze: reminders resume on this date. It never changes due_date.
     snoozed_until = models.DateField(null=True, blank=True)
+    # The newsroom date on which the sweep looks at this open claim again: when its next
+    # reminder step falls due (or its snooze ends). NULL: nothing to remind of (resolved,
+    # undated, escalated already). Kept by claims.services and the sweep
+    # (claims.reminders.first_reminder_on); a date too early is harmless, the sweep's
+    # step-reached check and the unique constraint keep every step to one reminder.
+    next_reminder_on = models.DateField(null=True, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
 
     # Bumped by every change; a change made against an older version is refused.
@@ -234,6 +240,14 @@ class Claim(models.Model):
                 name="claim_open_due",
                 condition=Q(status=ClaimStatus.OPEN),
             ),
+            # claims.reminders.record_due_reminders: "status = 'open' AND next_reminder_on
+            # <= today ORDER BY next_reminder_on, id", keyset-paginated. Holds only the open
+            # claims with a reminder ahead, so a sweep with nothing due reads an empty range.
+            models.Index(
+                fields=["next_reminder_on", "id"],
+                name="claim_open_next_reminder",
+                condition=Q(status=ClaimStatus.OPEN, next_reminder_on__isnull=False),
+            ),
             # "Mine" on the dashboard and a reviewer's queue: open claims of one assignee.
             models.Index(
                 fields=["assignee", "due_date", "id"],
@@ -252,6 +266,17 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return self.statement[:80]
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # A claim created without claims.services (the admin, test factories) still gets
+        # its first reminder date; changes go through services, which keep it.
+        if self._state.adding and self.next_reminder_on is None and self.status == ClaimStatus.OPEN:
+            from .reminders import first_reminder_on
+
+            self.next_reminder_on = first_reminder_on(
+                due_date=self.due_date, snoozed_until=self.snoozed_until
+            )
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("claims:detail", args=[self.pk])

@@ -26,6 +26,13 @@ late, snoozed, or the sweeps were not running) gets one reminder, for the latest
 reached, and never the earlier ones afterwards. A claim has reached a step when any
 reminder of that step or a later one exists for its current due date; so a moved deadline
 starts the cadence again, and a reassigned claim goes on from its step with the new assignee.
+
+Which claims a sweep looks at: `Claim.next_reminder_on`, the date its next step falls due
+(or its snooze ends), indexed for open claims. claims.services sets it to the first step
+(`first_reminder_on`) when a claim is logged, reopened, snoozed or given a new deadline, and
+clears it on resolution; the sweep moves it on to the following step after recording one,
+and clears it after the escalation. A date too early only costs a look: the step-reached
+check under the claim's lock skips steps already reminded of, and moves the date on.
 """
 
 import datetime as dt
@@ -43,7 +50,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
-from django.db.models import Exists, F, Field, Model, OuterRef, Q, QuerySet
+from django.db.models import F, Field, Model, Q, QuerySet
 from django.db.models.constants import OnConflict
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -206,87 +213,105 @@ def sweep_overdue(*, now: dt.datetime | None = None) -> SweepSummary:
     return run.summary
 
 
+def first_reminder_on(*, due_date: dt.date | None, snoozed_until: dt.date | None) -> dt.date | None:
+    """`Claim.next_reminder_on` for an open claim whose cadence starts (again) from the top.
+
+    The day of the first step, or the end of the snooze if later; None without a due date.
+    Used when a claim is logged, reopened, snoozed or given a new deadline: steps already
+    reminded of for this due date are skipped by the sweep, which then moves the date on.
+    """
+    if due_date is None:
+        return None
+    first = due_date + dt.timedelta(days=cadence()[0].days)
+    return max(first, snoozed_until) if snoozed_until else first
+
+
+def step_reached(steps: Sequence[Step], days: int) -> tuple[Step | None, Step | None]:
+    """The latest step reached `days` days after the due date, and the step after it."""
+    reached = None
+    for step in steps:
+        if step.days > days:
+            return reached, step
+        reached = step
+    return reached, None
+
+
 def record_due_reminders(run: _Run) -> None:
     """Record a reminder for every open claim that has reached a step not yet recorded.
 
-    One pass per step over the due dates that put a claim on that step today, so that each
-    query compares with a constant step. Each pass walks the partial index claim_open_due
-    (status = open; due_date, id) by keyset, CHUNK_SIZE claims per transaction.
+    Candidates are the open claims whose next_reminder_on has come, read from the partial
+    index claim_open_next_reminder by keyset on (next_reminder_on, id), CHUNK_SIZE claims
+    per transaction. Each is locked, its latest step reached is recorded unless it was
+    already, and its next_reminder_on moves on to its next step (after today), so a sweep
+    with nothing due reads an empty index range.
     """
     steps = cadence()
-    for step, following in zip(steps, [*steps[1:], None], strict=True):
-        window = _DueWindow(
-            latest=run.today - dt.timedelta(days=step.days),
-            earliest=(run.today - dt.timedelta(days=following.days - 1) if following else None),
-        )
-        after: tuple[dt.date, int] | None = None
-        while True:
-            candidates = _claims_missing_step(step=step, window=window, after=after)
-            if not candidates:
-                break
-            with transaction.atomic():
-                rows = _lock_claims_to_remind(
-                    [claim_id for claim_id, _due in candidates],
-                    step=step,
-                    window=window,
-                    today=run.today,
-                )
-                if rows:
-                    _record_step(rows, step=step, run=run)
-            if len(candidates) < CHUNK_SIZE:
-                break
-            after = (candidates[-1][1], candidates[-1][0])
+    after: tuple[dt.date, int] | None = None
+    while True:
+        candidates = _claims_due(today=run.today, after=after)
+        if not candidates:
+            break
+        with transaction.atomic():
+            rows = _lock_claims_to_remind([claim_id for claim_id, _on in candidates], run.today)
+            by_step: dict[Step, list[Any]] = defaultdict(list)
+            next_on: dict[int, dt.date | None] = {}
+            for row in rows:
+                step, next_on[row.id] = _plan(row, steps=steps, today=run.today)
+                if step is not None:
+                    by_step[step].append(row)
+            for step, group in by_step.items():
+                # Left due, to be tried again next sweep, as before this date existed.
+                for claim_id in _record_step(group, step=step, run=run):
+                    del next_on[claim_id]
+            _set_next_reminder_on(next_on)
+        if len(candidates) < CHUNK_SIZE:
+            break
+        after = (candidates[-1][1], candidates[-1][0])
 
 
-@dataclass(frozen=True)
-class _DueWindow:
-    """The due dates that put a claim on one step today: earliest..latest, both included."""
+def _plan(row: Any, *, steps: Sequence[Step], today: dt.date) -> tuple[Step | None, dt.date | None]:
+    """The step to record for a locked claim today (if any), and its next reminder date."""
+    if row.due_date is None:
+        return None, None
+    if row.snoozed_until is not None and row.snoozed_until > today:
+        # Snoozed by a change that did not go through claims.services: wait for the end.
+        return None, max(row.snoozed_until, row.due_date + dt.timedelta(days=steps[0].days))
+    step, following = step_reached(steps, (today - row.due_date).days)
+    # After today in every case: the day of a step not reached yet, or never again.
+    next_on = row.due_date + dt.timedelta(days=following.days) if following else None
+    return step, next_on
 
-    latest: dt.date
-    earliest: dt.date | None
 
-    def q(self) -> Q:
-        if self.earliest is None:
-            return Q(due_date__lte=self.latest)
-        return Q(due_date__lte=self.latest, due_date__gte=self.earliest)
+def _claims_due(*, today: dt.date, after: tuple[dt.date, int] | None) -> list[tuple[int, dt.date]]:
+    """(id, next_reminder_on) of the next open claims whose next reminder date has come.
 
-
-def _claims_missing_step(
-    *, step: Step, window: _DueWindow, after: tuple[dt.date, int] | None
-) -> list[tuple[int, dt.date]]:
-    """(id, due date) of the next open claims in `window` without a reminder of `step` or later.
-
-    Reads indexes only, no table rows, once vacuumed: claim_open_due for the claims and
-    reminder_claim_step for the reminders. This is the whole cost of a sweep with nothing
-    due: one index probe per open overdue claim. Snoozes are checked under the lock.
+    An index-only scan of claim_open_next_reminder, once vacuumed; empty when nothing is
+    due, whatever the number of overdue claims reminded already.
     """
-    already = Reminder.objects.filter(
-        claim=OuterRef("pk"), due_date=OuterRef("due_date"), step__gte=step.number
-    )
-    claims = Claim.objects.filter(window.q(), status=ClaimStatus.OPEN)
+    claims = Claim.objects.filter(status=ClaimStatus.OPEN, next_reminder_on__lte=today)
     if after is not None:
-        claims = claims.filter(Q(due_date__gt=after[0]) | Q(due_date=after[0], pk__gt=after[1]))
-    claims = claims.filter(~Exists(already)).order_by("due_date", "pk")
-    return list(claims.values_list("pk", "due_date")[:CHUNK_SIZE])
+        claims = claims.filter(
+            Q(next_reminder_on__gt=after[0]) | Q(next_reminder_on=after[0], pk__gt=after[1])
+        )
+    claims = claims.order_by("next_reminder_on", "pk")
+    return list(claims.values_list("pk", "next_reminder_on")[:CHUNK_SIZE])
 
 
-def _lock_claims_to_remind(
-    ids: Sequence[int], *, step: Step, window: _DueWindow, today: dt.date
-) -> list[Any]:
-    """Those of `ids` still open, on `step` and not snoozed, locked, with their assignee.
+def _lock_claims_to_remind(ids: Sequence[int], today: dt.date) -> list[Any]:
+    """Those of `ids` still open and due, locked, with their due date, snooze and assignee.
 
-    Checked again because a claim may have changed since it was read. On PostgreSQL the
-    claims are locked FOR NO KEY UPDATE SKIP LOCKED: a concurrent sweep takes other claims
-    instead of waiting and doing the same work, and rows referencing the claims (events,
-    evidence) can still be inserted meanwhile. SQLite has no row locks; its IMMEDIATE
-    transactions let one writer in at a time.
+    Checked again because a claim may have changed since it was read (another sweep may
+    have moved its next_reminder_on on). On PostgreSQL the claims are locked FOR NO KEY
+    UPDATE SKIP LOCKED: a concurrent sweep takes other claims instead of waiting and doing
+    the same work, and rows referencing the claims (events, evidence) can still be inserted
+    meanwhile. SQLite has no row locks; its IMMEDIATE transactions let one writer in at a
+    time.
     """
     user_model = get_user_model()
     claims = (
-        Claim.objects.filter(window.q(), pk__in=ids, status=ClaimStatus.OPEN)
-        .filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
+        Claim.objects.filter(pk__in=ids, status=ClaimStatus.OPEN, next_reminder_on__lte=today)
         .select_for_update(skip_locked=True, no_key=True, of=("self",))
-        .order_by("due_date", "pk")
+        .order_by("pk")
         .annotate(
             assignee_active=F("assignee__is_active"),
             assignee_name=F(f"assignee__{user_model.USERNAME_FIELD}"),
@@ -295,6 +320,7 @@ def _lock_claims_to_remind(
         .values_list(
             "id",
             "due_date",
+            "snoozed_until",
             "assignee_id",
             "assignee_active",
             "assignee_name",
@@ -305,7 +331,18 @@ def _lock_claims_to_remind(
     return list(claims)
 
 
-def _record_step(rows: Sequence[Any], *, step: Step, run: _Run) -> None:
+def _set_next_reminder_on(next_on: dict[int, dt.date | None]) -> None:
+    """Move the locked claims' next_reminder_on on: one UPDATE per distinct date."""
+    by_date: dict[dt.date | None, list[int]] = defaultdict(list)
+    for claim_id, on in next_on.items():
+        by_date[on].append(claim_id)
+    for on, ids in by_date.items():
+        for batch in _batches(ids):
+            Claim.objects.filter(pk__in=batch).update(next_reminder_on=on)
+
+
+def _record_step(rows: Sequence[Any], *, step: Step, run: _Run) -> set[int]:
+    """Record `step` for the locked claims not on it already; the ids left unrouted."""
     # Look again, under the locks: another sweep may have recorded some of these claims
     # since they were read (SKIP LOCKED only skips claims locked at that moment). Every
     # sweep locks a claim before recording it, so this second look is exact.
@@ -316,6 +353,7 @@ def _record_step(rows: Sequence[Any], *, step: Step, run: _Run) -> None:
     )
     reminders: list[tuple[object, ...]] = []
     events: list[tuple[object, ...]] = []
+    unrouted: set[int] = set()
     for row in rows:
         if (row.id, row.due_date) in done:
             continue
@@ -330,6 +368,7 @@ def _record_step(rows: Sequence[Any], *, step: Step, run: _Run) -> None:
         )
         if not people:
             run.summary.unrouted += 1
+            unrouted.add(row.id)
             logger.warning("Claim %s is overdue but there are no active editors to tell", row.id)
             continue
         for person in people:
@@ -371,6 +410,7 @@ def _record_step(rows: Sequence[Any], *, step: Step, run: _Run) -> None:
         ignore_conflicts=True,
     )
     insert_rows(ClaimEvent, ("claim", "kind", "created_at", "note", "data"), events)
+    return unrouted
 
 
 def insert_rows(

@@ -31,6 +31,7 @@ from .models import (
     Tag,
     newsroom_today,
 )
+from .reminders import first_reminder_on
 
 
 class VersionConflict(Exception):
@@ -53,6 +54,19 @@ def _date(value: dt.date | None) -> str | None:
 
 def _user(user: AbstractBaseUser | None) -> str | None:
     return user.get_username() if user else None
+
+
+def _restart_reminders(
+    claim: Claim, *, due_date: dt.date | None, snoozed_until: dt.date | None
+) -> dt.date | None:
+    """next_reminder_on for `claim` (as at the version being changed) after a change.
+
+    From the first step of the cadence, at the earliest when the snooze ends; the sweep
+    skips the steps already reminded of for this due date. None for a resolved claim.
+    """
+    if claim.status != ClaimStatus.OPEN:
+        return None
+    return first_reminder_on(due_date=due_date, snoozed_until=snoozed_until)
 
 
 def _bump(*, claim: Claim, version: int, fields: dict[str, Any]) -> Claim:
@@ -210,6 +224,7 @@ def create_claim(
             resolution_criteria=resolution_criteria.strip(),
             assignee=assignee,
             created_by=by,
+            next_reminder_on=first_reminder_on(due_date=due_date, snoozed_until=None),
         )
         claim.tags.set(tags)
         ClaimEvent.objects.create(
@@ -273,13 +288,19 @@ def edit_claim(
         old_tags = sorted(claim.tags.values_list("name", flat=True))
         if new_tags != old_tags:
             diff["tags"] = {"before": old_tags, "after": new_tags}
+    fields = dict(changes)
+    if "due_date" in changes and changes["due_date"] != claim.due_date:
+        # A corrected due date starts the cadence again, as change_deadline does.
+        fields["next_reminder_on"] = _restart_reminders(
+            claim, due_date=due, snoozed_until=claim.snoozed_until
+        )
     with transaction.atomic():
         claim = _change(
             claim=claim,
             version=version,
             by=by,
             kind=EventKind.EDITED,
-            fields=changes,
+            fields=fields,
             data={"changes": diff},
         )
         if tags is not None:
@@ -326,6 +347,7 @@ def resolve_claim(
                 "outcome_note": note.strip(),
                 "resolved_at": timezone.now(),
                 "resolved_by": by,
+                "next_reminder_on": None,
             },
             note=note.strip(),
             data={
@@ -352,6 +374,9 @@ def reopen_claim(*, claim: Claim, by: AbstractBaseUser, version: int, note: str 
             "reason_code": "",
             "resolved_at": None,
             "resolved_by": None,
+            "next_reminder_on": first_reminder_on(
+                due_date=claim.due_date, snoozed_until=claim.snoozed_until
+            ),
         },
         note=note.strip(),
         data={
@@ -412,7 +437,13 @@ def change_deadline(
         raise ValidationError("Say why the deadline changed.")
     if earliest_date and earliest_date > due_date:
         raise ValidationError("The earliest date is after the due date.")
-    fields: dict[str, Any] = {"due_date": due_date, "earliest_date": earliest_date}
+    fields: dict[str, Any] = {
+        "due_date": due_date,
+        "earliest_date": earliest_date,
+        "next_reminder_on": _restart_reminders(
+            claim, due_date=due_date, snoozed_until=claim.snoozed_until
+        ),
+    }
     if precision is not None:
         fields["precision"] = precision
     return _change(
@@ -443,7 +474,12 @@ def snooze_claim(
         version=version,
         by=by,
         kind=EventKind.SNOOZED,
-        fields={"snoozed_until": until},
+        fields={
+            "snoozed_until": until,
+            "next_reminder_on": _restart_reminders(
+                claim, due_date=claim.due_date, snoozed_until=until
+            ),
+        },
         note=reason.strip(),
         data={"before": _date(claim.snoozed_until), "after": _date(until)},
     )

@@ -25,7 +25,7 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import DjangoAssertNumQueries, Settings
 
-from claims import reminders
+from claims import reminders, services
 from claims.models import Channel, Claim, ClaimEvent, ClaimStatus, EventKind, Reminder
 from claims.reminders import SweepSummary, sweep_overdue
 from tests.factories import ClaimFactory, PersonFactory, UserFactory
@@ -319,6 +319,107 @@ def test_a_reassigned_claim_goes_on_from_its_step_with_the_new_assignee(reviewer
     assert steps_of(claim) == [("reviewer", 0, False), ("other", 1, False)]
 
 
+# --- next_reminder_on: which claims a sweep looks at --------------------------------------
+
+
+def next_reminder_on(claim: Claim) -> dt.date | None:
+    return Claim.objects.values_list("next_reminder_on", flat=True).get(pk=claim.pk)
+
+
+def test_next_reminder_on_moves_on_step_by_step_and_clears_after_the_escalation(
+    reviewer: User, editor: User
+) -> None:
+    claim = ClaimFactory(assignee=reviewer)
+    assert next_reminder_on(claim) == dt.date(2025, 11, 1)
+
+    expected = {1: (11, 3), 3: (11, 7), 7: (11, 14)}
+    for day, (month, next_day) in expected.items():
+        sweep_at(at(day))
+        assert next_reminder_on(claim) == dt.date(2025, month, next_day)
+    sweep_at(at(14))
+    assert next_reminder_on(claim) is None
+
+    assert sweep_at(at(20)).claims == 0
+    assert [step for _who, step, _esc in steps_of(claim)] == [0, 1, 2, 3]
+
+
+def test_the_sweep_skips_a_claim_until_its_next_reminder_date_comes(reviewer: User) -> None:
+    claim = ClaimFactory(assignee=reviewer)
+    Claim.objects.filter(pk=claim.pk).update(next_reminder_on=dt.date(2025, 11, 5))
+
+    for day in range(1, 5):
+        assert sweep_at(at(day)).claims == 0
+    assert not Reminder.objects.exists()
+
+    assert sweep_at(at(5)).claims == 1
+    # 5 days overdue: the missed first reminder collapses into the first follow-up.
+    assert steps_of(claim) == [("reviewer", 1, False)]
+    assert next_reminder_on(claim) == dt.date(2025, 11, 7)
+
+
+def test_a_next_reminder_date_too_early_sends_nothing_twice(reviewer: User) -> None:
+    claim = ClaimFactory(assignee=reviewer)
+    sweep_at(at(1))
+    # As after the migration's backfill, or a snooze: back to the first step's date.
+    Claim.objects.filter(pk=claim.pk).update(next_reminder_on=dt.date(2025, 11, 1))
+
+    assert sweep_at(at(2)).claims == 0
+
+    assert steps_of(claim) == [("reviewer", 0, False)]
+    assert len(mail.outbox) == 1
+    assert next_reminder_on(claim) == dt.date(2025, 11, 3)
+
+
+def test_a_claim_nobody_could_be_told_about_is_tried_again_next_sweep(reviewer: User) -> None:
+    claim = ClaimFactory(assignee=None)
+
+    assert sweep_at(at(1)).unrouted == 1
+    assert next_reminder_on(claim) == dt.date(2025, 11, 1)
+
+    UserFactory(username="late_editor", groups=["Editors"])
+    assert sweep_at(at(1, 12)).claims == 1
+    assert steps_of(claim) == [("late_editor", 0, False)]
+
+
+def test_the_services_restart_and_stop_the_cadence(reviewer: User, editor: User) -> None:
+    claim = ClaimFactory(assignee=reviewer)
+    sweep_at(at(1))
+    with time_machine.travel(at(2).replace(tzinfo=NEW_YORK), tick=False):
+        claim = services.snooze_claim(
+            claim=claim, by=editor, version=1, until=dt.date(2025, 11, 9), reason="Summit"
+        )
+    assert claim.next_reminder_on == dt.date(2025, 11, 9)
+    for day in range(2, 9):
+        assert sweep_at(at(day)).claims == 0
+    sweep_at(at(9))
+    assert steps_of(claim) == [("reviewer", 0, False), ("reviewer", 2, False)]
+
+    with time_machine.travel(at(10).replace(tzinfo=NEW_YORK), tick=False):
+        claim = services.change_deadline(
+            claim=claim, by=editor, version=2, due_date=dt.date(2025, 11, 20), reason="Postponed"
+        )
+    assert claim.next_reminder_on == dt.date(2025, 11, 21)
+    sweep_at(at(21))
+    assert steps_of(claim)[-1] == ("reviewer", 0, False)
+    assert Reminder.objects.filter(claim=claim, due_date=dt.date(2025, 11, 20)).exists()
+
+    with time_machine.travel(at(22).replace(tzinfo=NEW_YORK), tick=False):
+        claim = services.resolve_claim(claim=claim, by=editor, version=3, status="fulfilled")
+    assert claim.next_reminder_on is None
+    assert sweep_at(at(30)).claims == 0
+
+    with time_machine.travel(at(30).replace(tzinfo=NEW_YORK), tick=False):
+        claim = services.reopen_claim(claim=claim, by=editor, version=4)
+    # From the first step again; the steps reminded of for this due date are not repeated.
+    assert claim.next_reminder_on == dt.date(2025, 11, 21)
+    sweep_at(at(30, 12))
+    new_deadline = Reminder.objects.filter(
+        claim=claim, due_date=dt.date(2025, 11, 20), channel=Channel.IN_APP
+    )
+    assert list(new_deadline.order_by("step").values_list("step", flat=True)) == [0, 2]
+    assert next_reminder_on(claim) == dt.date(2025, 12, 4)
+
+
 # --- The timeline ---------------------------------------------------------------------------
 
 
@@ -474,7 +575,8 @@ def test_a_sweep_with_nothing_due_is_a_handful_of_queries(
     ClaimFactory(assignee=reviewer)
     sweep_at(at(1))
 
-    with django_assert_max_num_queries(5):  # one per step of the cadence, one for unsent emails
+    # One for the claims whose next reminder date has come (none), one for unsent emails.
+    with django_assert_max_num_queries(2):
         sweep_at(at(1, 12))
 
 

@@ -5,7 +5,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from claims import services
-from claims.models import ClaimEvent, ClaimStatus, EventKind, Evidence, Person, PersonAlias
+from claims.models import Claim, ClaimEvent, ClaimStatus, EventKind, Evidence, Person, PersonAlias
 from tests.factories import ArticleFactory, ClaimFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -183,6 +183,78 @@ def test_snooze_changes_only_when_reminders_resume(user) -> None:
         services.snooze_claim(
             claim=claim, by=user, version=2, until=dt.date(2025, 11, 2), reason=""
         )
+
+
+# --- next_reminder_on: when the reminder sweep looks at the claim again ----------------
+
+
+def test_create_claim_sets_the_first_reminder_date(user) -> None:
+    article = ArticleFactory(body=BODY)
+    dated = services.create_claim(
+        article=article, by=user, statement="x", due_date=dt.date(2025, 10, 31)
+    )
+    undated = services.create_claim(article=article, by=user, statement="y")
+    assert dated.next_reminder_on == dt.date(2025, 11, 1)
+    assert undated.next_reminder_on is None
+
+
+@time_machine.travel(dt.datetime(2025, 11, 10, 12, tzinfo=dt.UTC))
+def test_a_new_deadline_restarts_the_reminders_after_any_snooze(user) -> None:
+    claim = ClaimFactory(due_date=dt.date(2025, 10, 31))
+    claim = services.change_deadline(
+        claim=claim, by=user, version=1, due_date=dt.date(2025, 11, 30), reason="Postponed"
+    )
+    assert claim.next_reminder_on == dt.date(2025, 12, 1)
+
+    claim = services.snooze_claim(
+        claim=claim, by=user, version=2, until=dt.date(2025, 12, 5), reason="Summit"
+    )
+    assert claim.next_reminder_on == dt.date(2025, 12, 5)
+    claim = services.change_deadline(
+        claim=claim, by=user, version=3, due_date=dt.date(2025, 12, 1), reason="Moved again"
+    )
+    assert claim.next_reminder_on == dt.date(2025, 12, 5)
+
+
+@time_machine.travel(dt.datetime(2025, 11, 10, 12, tzinfo=dt.UTC))
+def test_a_snooze_puts_the_next_reminder_at_its_end(user) -> None:
+    claim = ClaimFactory(due_date=dt.date(2025, 10, 31))
+    claim = services.snooze_claim(
+        claim=claim, by=user, version=1, until=dt.date(2025, 11, 12), reason="After the vote"
+    )
+    assert claim.next_reminder_on == dt.date(2025, 11, 12)
+
+    # Snoozed before the due date: the first reminder stays the day after it.
+    later = ClaimFactory(due_date=dt.date(2025, 11, 20))
+    later = services.snooze_claim(
+        claim=later, by=user, version=1, until=dt.date(2025, 11, 12), reason="Early"
+    )
+    assert later.next_reminder_on == dt.date(2025, 11, 21)
+
+
+def test_resolving_clears_the_next_reminder_and_reopening_restarts_it(user) -> None:
+    claim = ClaimFactory(due_date=dt.date(2025, 10, 31))
+    claim = services.resolve_claim(claim=claim, by=user, version=1, status="fulfilled")
+    assert claim.next_reminder_on is None
+    claim = services.change_deadline(
+        claim=claim, by=user, version=2, due_date=dt.date(2025, 11, 30), reason="Corrected"
+    )
+    assert claim.next_reminder_on is None  # still resolved: nothing to remind of
+    claim = services.reopen_claim(claim=claim, by=user, version=3)
+    assert claim.next_reminder_on == dt.date(2025, 12, 1)
+
+
+def test_editing_the_due_date_restarts_the_reminders_and_other_edits_do_not(user) -> None:
+    claim = ClaimFactory(due_date=dt.date(2025, 10, 31))
+    Claim.objects.filter(pk=claim.pk).update(next_reminder_on=dt.date(2025, 11, 7))
+    claim.refresh_from_db()
+
+    claim = services.edit_claim(claim=claim, by=user, version=1, statement="Reworded")
+    assert claim.next_reminder_on == dt.date(2025, 11, 7)
+    claim = services.edit_claim(claim=claim, by=user, version=2, due_date=dt.date(2025, 11, 15))
+    assert claim.next_reminder_on == dt.date(2025, 11, 16)
+    claim = services.edit_claim(claim=claim, by=user, version=3, due_date=None)
+    assert claim.next_reminder_on is None
 
 
 def test_take_and_assign_record_who_and_to_whom(user) -> None:
