@@ -1,5 +1,5 @@
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -40,3 +40,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
         },
         status=200 if healthy else 503,
     )
+
+
+@never_cache
+@require_GET
+def livez(request: HttpRequest) -> HttpResponse:
+    """The liveness probe: "ok" while this process answers, without touching the database or
+    the broker (readiness, with them, is /healthz). Public, GET only, never cached.
+
+    Also the baseline of bench/bench_dashboard.py: the cheapest view served through the whole
+    middleware stack, so the dashboard's throughput is compared with it in the same run.
+    """
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")

@@ -48,3 +48,12 @@ def test_it_answers_503_when_the_broker_is_unreachable(client, monkeypatch) -> N
 def test_it_reaches_the_real_redis_broker(client, settings) -> None:
     assert celery_app.conf.broker_url.startswith("redis://")
     assert client.get("/healthz").json()["broker"] == "ok"
+
+
+# No django_db mark: pytest-django makes any database query in this test an error.
+def test_livez_answers_ok_without_login_or_database(client) -> None:
+    response = client.get("/livez")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert "no-cache" in response["Cache-Control"]
+    assert client.post("/livez").status_code == 405
