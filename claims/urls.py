@@ -16,5 +16,6 @@ urlpatterns = [
     path("claims/<int:pk>/deadline/", views.claim_action, {"action": "deadline"}, name="deadline"),
     path("claims/<int:pk>/snooze/", views.claim_action, {"action": "snooze"}, name="snooze"),
     path("claims/<int:pk>/take/", views.claim_action, {"action": "take"}, name="take"),
+    path("claims/<int:pk>/row-form/", views.row_form, name="row_form"),
     path("claims/<int:pk>/assign/", views.claim_action, {"action": "assign"}, name="assign"),
 ]

@@ -29,6 +29,7 @@ def routes(article_pk: int, claim_pk: int) -> list[tuple[str, str, set[str]]]:
         ("GET", f"/claims/{c}/", READ),
         ("GET", f"/claims/{c}/edit/", EDIT),
         ("POST", f"/claims/{c}/edit/", EDIT),
+        ("GET", f"/claims/{c}/row-form/?form=resolve&version=1", REVIEW),
         ("POST", f"/claims/{c}/resolve/", REVIEW),
         ("POST", f"/claims/{c}/reopen/", REVIEW),
         ("POST", f"/claims/{c}/evidence/", REVIEW),

@@ -40,3 +40,15 @@ def field_label(name: str) -> str:
 @register.filter
 def get_item(mapping: dict, key: str) -> object:
     return mapping.get(key, "")
+
+
+@register.filter
+def count_label(count: int, cap: int) -> str:
+    """A dashboard counter: "1,000+" once it passes the cap it was counted to."""
+    return f"{cap:,}+" if count > cap else f"{count:,}"
+
+
+@register.filter
+def days_overdue(claim: object, today: dt.date) -> int:
+    """Claim.days_overdue against the request's date, read once rather than per row."""
+    return claim.days_overdue(today)

@@ -1,5 +1,6 @@
 import datetime as dt
 import re
+from html import unescape
 
 import pytest
 import time_machine
@@ -26,7 +27,9 @@ NEW_YORK_LATE = dt.datetime(2025, 11, 6, 4, 30, tzinfo=dt.UTC)  # 23:30 on 5 Nov
 
 
 def statements(response) -> list[str]:
-    return [row.statement for row in response.context["rows"]]
+    """The statements of the rows a response shows, in order (a page or a partial)."""
+    found = re.findall(r'class="row-statement" href="[^"]*">([^<]*)</a>', response.content.decode())
+    return [unescape(statement) for statement in found]
 
 
 @pytest.mark.parametrize("now", [NEW_YORK_EARLY, NEW_YORK_LATE])
@@ -137,9 +140,13 @@ def test_show_more_pages_by_keyset_and_appends_rows(as_editor, monkeypatch) -> N
     html = second.content.decode()
     assert statements(second) == ["claim 2", "claim 3"]
     assert html.lstrip().startswith('<li id="claim-row-')
-    assert 'id="show-more"' in html
-    last = as_editor.get("/", {"after": second.context["next_cursor"]})
+    more = re.search(
+        r'id="show-more".*?hx-get="/\?view=overdue&amp;who=all&amp;after=([^"]+)"', html
+    )
+    assert more
+    last = as_editor.get("/", {"after": more.group(1)})
     assert statements(last) == ["claim 4"] and last.context["next_cursor"] == ""
+    assert 'id="show-more"' not in last.content.decode()
 
 
 def test_the_query_count_does_not_grow_with_the_rows_shown(
@@ -269,9 +276,86 @@ def test_readers_see_rows_without_actions(client, reader) -> None:
     ClaimFactory(due_date=dt.date(2025, 10, 1))
     client.force_login(reader)
     html = client.get("/").content.decode()
-    assert "Record outcome" not in html and "queue-row" in html
+    assert "queue-row" in html
+    assert "row-action" not in html and ">Take<" not in html
 
 
 def test_empty_states_say_what_to_do(as_reviewer) -> None:
     html = as_reviewer.get("/").content.decode()
     assert "Nothing is assigned to you here" in html
+
+
+def test_a_row_fetches_its_forms_when_opened_and_links_to_the_claim_without_js(
+    as_reviewer,
+) -> None:
+    claim = ClaimFactory(due_date=dt.date(2025, 10, 1))
+    html = as_reviewer.get("/", {"who": "all"}).content.decode()
+    assert "Record outcome" not in html
+    for name in ("resolve", "snooze", "deadline"):
+        assert f'hx-get="/claims/{claim.pk}/row-form/?form={name}&amp;version=1"' in html
+    assert f'<a href="/claims/{claim.pk}/">Resolve on the claim page</a>' in html
+
+
+def test_a_row_form_carries_the_version_the_row_showed_and_the_filters(
+    as_reviewer, reviewer
+) -> None:
+    claim = ClaimFactory(due_date=dt.date(2025, 10, 1))
+    services.take_claim(claim=claim, by=reviewer, version=1)  # now at version 2
+    url = f"/claims/{claim.pk}/row-form/"
+    response = as_reviewer.get(
+        url, {"form": "resolve", "version": 1, "who": "all", "q": "x"}, **HTMX
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith(f'<form method="post" action="/claims/{claim.pk}/resolve/"')
+    assert 'name="version" value="1"' in html
+    assert 'name="next" value="/?view=overdue&amp;who=all&amp;q=x"' in html
+    assert "Record outcome" in html and 'name="reason_code"' in html
+    snooze = as_reviewer.get(url, {"form": "snooze", "version": 2}, **HTMX)
+    assert 'name="until"' in snooze.content.decode()
+    deadline = as_reviewer.get(url, {"form": "deadline", "version": 2}, **HTMX)
+    assert 'value="2025-10-01"' in deadline.content.decode()
+    assert as_reviewer.get(url, {"form": "assign"}, **HTMX).status_code == 404
+    assert as_reviewer.get(url, {"form": "resolve"})["Location"] == f"/claims/{claim.pk}/"
+
+
+def test_a_resolve_from_a_stale_row_form_is_refused(as_reviewer, reviewer) -> None:
+    claim = ClaimFactory(due_date=dt.date(2025, 10, 1))
+    services.take_claim(claim=claim, by=reviewer, version=1)
+    html = as_reviewer.get(
+        f"/claims/{claim.pk}/row-form/", {"form": "resolve", "version": 1}, **HTMX
+    )
+    assert 'name="version" value="1"' in html.content.decode()
+    response = as_reviewer.post(
+        f"/claims/{claim.pk}/resolve/",
+        {"version": 1, "from": "dashboard", "who": "all", "status": "fulfilled"},
+        **HTMX,
+    )
+    assert response.status_code == 409
+    claim.refresh_from_db()
+    assert claim.status == "open"
+
+
+def test_counters_stop_at_the_cap(as_editor, monkeypatch) -> None:
+    monkeypatch.setattr(dashboard, "COUNT_CAP", 2)
+    monkeypatch.setattr("claims.views.COUNT_CAP", 2)
+    for day in range(1, 5):
+        ClaimFactory(due_date=dt.date(2025, 10, day))
+    ClaimFactory(due_date=dt.date(2025, 10, 5), status="void", resolved_at=timezone.now())
+    response = as_editor.get("/")
+    html = response.content.decode()
+    assert re.search(r'<span class="count">2\+</span>\s*<span class="counter-label">Overdue', html)
+    assert re.search(r'<span class="count">1</span>\s*<span class="counter-label">Resolved', html)
+    assert len(statements(response)) == 4
+
+
+def test_show_more_does_not_count(as_editor, monkeypatch) -> None:
+    monkeypatch.setattr(dashboard, "PAGE_SIZE", 2)
+    for day in range(1, 6):
+        ClaimFactory(due_date=dt.date(2025, 10, day))
+    first = as_editor.get("/")
+    cursor = first.context["next_cursor"]
+    with CaptureQueriesContext(connection) as queries:
+        more = as_editor.get("/", {"after": cursor}, **HTMX)
+    assert len(statements(more)) == 2
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
