@@ -100,14 +100,9 @@ class Result:
 
 def captured(run: Callable[[], Any]) -> tuple[str, list[Any]]:
     """The SQL and parameters of the single query that `run` sends through the ORM."""
-    seen: list[tuple[str, Any]] = []
+    from bench_dashboard import capture  # this folder is on sys.path when a script runs
 
-    def wrapper(execute: Callable, sql: str, params: Any, many: bool, context: Any) -> Any:
-        seen.append((sql, params))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(wrapper):
-        run()
+    seen = capture(run)
     if len(seen) != 1:
         raise RuntimeError(f"expected one query, the ORM sent {len(seen)}")
     sql, params = seen[0]

@@ -262,6 +262,9 @@ class Claim(models.Model):
             ),
             # Scorecards: a claimant's claims by status.
             models.Index(fields=["claimant", "status"], name="claim_claimant_status"),
+            # The dashboard counters' cache key: "SELECT MAX(updated_at)", the time of the
+            # latest change to any claim (claims.dashboard.Dashboard.counts).
+            models.Index(fields=["updated_at"], name="claim_updated"),
         ]
 
     def __str__(self) -> str:

@@ -145,6 +145,20 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Per process, for values kept under keys made of what they depend on, so there is
+    # nothing to invalidate across processes: rendered dashboard rows (~2 KB each,
+    # claims.views.rows_html) and the dashboard counters (claims.dashboard).
+    "local": {
+        # LOCAL_CACHE=false renders and counts on every request (bench_dashboard.py --cold).
+        "BACKEND": "django.core.cache.backends."
+        + ("locmem.LocMemCache" if env_bool("LOCAL_CACHE", True) else "dummy.DummyCache"),
+        "LOCATION": "claimtrack-local",
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
+}
+
 # --- Celery -----------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:

@@ -2,6 +2,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from django.core.cache import caches
 from django.db import connections
 
 from tests.factories import UserFactory
@@ -48,6 +49,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
 def _fast_password_hashing(settings) -> None:
     # PBKDF2 at production strength costs ~0.3 s a user; tests don't need the strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_local_cache() -> None:
+    # Rows and counters are kept per process under keys made of what they show; ids and
+    # timestamps repeat from one test to the next (rolled back, time frozen), data does not.
+    caches["local"].clear()
 
 
 @pytest.fixture

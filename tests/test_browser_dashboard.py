@@ -64,3 +64,10 @@ def test_a_reviewer_filters_to_mine_resolves_inline_and_goes_back(
     expect(page).to_have_url(f"{live_server.url}/?who=all")
     expect(page.get_by_label("All", exact=True)).to_be_checked()
     expect(rows).to_have_count(2)
+
+    nobody = page.locator(".queue-row", has_text="Nobody's claim")
+    page.evaluate("window.stillThisPage = true")  # the back button reloaded the page
+    nobody.get_by_role("button", name="Take").click()
+    expect(nobody).to_contain_text("Assignee: rev")
+    expect(nobody.get_by_role("button", name="Take")).to_have_count(0)
+    assert page.evaluate("window.stillThisPage") is True

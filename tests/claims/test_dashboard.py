@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from claims import dashboard, services
-from claims.models import Claim, ClaimStatus
+from claims.models import Claim, ClaimStatus, Reminder
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -358,4 +358,74 @@ def test_show_more_does_not_count(as_editor, monkeypatch) -> None:
     with CaptureQueriesContext(connection) as queries:
         more = as_editor.get("/", {"after": cursor}, **HTMX)
     assert len(statements(more)) == 2
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def row_html(response, claim: Claim) -> str:
+    match = re.search(
+        rf'<li id="claim-row-{claim.pk}".*?</li>', response.content.decode(), flags=re.S
+    )
+    assert match, f"no row for claim {claim.pk}"
+    return match.group(0)
+
+
+def test_a_kept_row_shows_every_change_to_its_claim(as_reviewer, reviewer) -> None:
+    claim = ClaimFactory(due_date=dt.date(2025, 10, 1))
+    with time_machine.travel(dt.datetime(2025, 11, 5, 12, tzinfo=dt.UTC), tick=False):
+        first = row_html(as_reviewer.get("/", {"who": "all"}), claim)
+        assert "35 days overdue" in first and "Assignee: nobody" in first and ">Take<" in first
+        assert row_html(as_reviewer.get("/", {"who": "all"}), claim) == first
+        services.take_claim(claim=claim, by=reviewer, version=1)
+        taken = row_html(as_reviewer.get("/", {"who": "all"}), claim)
+        assert "Assignee: reviewer" in taken and ">Take<" not in taken
+        Reminder.objects.create(
+            claim=claim,
+            recipient=reviewer,
+            due_date=claim.due_date,
+            step=1,
+            channel="email",
+            sent_at=timezone.now(),
+        )
+        assert "Last reminder 5 Nov" in row_html(as_reviewer.get("/", {"who": "all"}), claim)
+    with time_machine.travel(dt.datetime(2025, 11, 6, 12, tzinfo=dt.UTC), tick=False):
+        assert "36 days overdue" in row_html(as_reviewer.get("/", {"who": "all"}), claim)
+
+
+def test_a_row_kept_for_a_reviewer_is_not_shown_to_a_reader(client, reviewer, reader) -> None:
+    claim = ClaimFactory(due_date=dt.date(2025, 10, 1))
+    client.force_login(reviewer)
+    assert ">Take<" in row_html(client.get("/", {"who": "all"}), claim)
+    client.force_login(reader)
+    html = row_html(client.get("/", {"who": "all"}), claim)
+    assert ">Take<" not in html and "row-action" not in html
+
+
+def test_take_submits_the_lists_one_form_without_javascript(as_reviewer) -> None:
+    claim = ClaimFactory(due_date=dt.date(2025, 10, 1))
+    html = as_reviewer.get("/", {"who": "all"}).content.decode()
+    take_form = re.search(r'<form id="take-form" method="post" hidden>.*?</form>', html)
+    assert take_form
+    assert 'name="csrfmiddlewaretoken"' in take_form.group(0)
+    assert 'name="next" value="/?view=overdue&amp;who=all"' in take_form.group(0)
+    assert (
+        f'<button type="submit" form="take-form" formaction="/claims/{claim.pk}/take/" '
+        'name="version" value="1"'
+    ) in row_html(as_reviewer.get("/", {"who": "all"}), claim)
+
+
+def test_counters_follow_a_change_made_elsewhere(as_editor, editor) -> None:
+    claim = ClaimFactory(due_date=dt.date(2025, 10, 1))
+    ClaimFactory(due_date=dt.date(2025, 10, 2))
+    assert as_editor.get("/").context["counts"]["overdue"] == 2
+    services.resolve_claim(claim=claim, by=editor, version=1, status="fulfilled")
+    counts = as_editor.get("/").context["counts"]
+    assert counts["overdue"] == 1 and counts["resolved"] == 1
+
+
+def test_the_minute_refresh_does_not_count_again_when_nothing_changed(as_editor) -> None:
+    ClaimFactory(due_date=dt.date(2025, 10, 1))
+    as_editor.get("/", {"part": "counters"}, **HTMX)
+    with CaptureQueriesContext(connection) as queries:
+        html = as_editor.get("/", {"part": "counters"}, **HTMX).content.decode()
+    assert re.search(r'<span class="count">1</span>\s*<span class="counter-label">Overdue', html)
     assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
