@@ -25,7 +25,11 @@ def _after(cursor: str) -> Q | None:
         published, last_id = dt.date.fromisoformat(day), int(pk)
     except ValueError:
         return None
-    return Q(published_date__lt=published) | Q(published_date=published, id__lt=last_id)
+    # The first condition bounds the index range (article_published), so a page deep in the
+    # list starts at the cursor instead of reading the index from the top.
+    return Q(published_date__lte=published) & (
+        Q(published_date__lt=published) | Q(published_date=published, id__lt=last_id)
+    )
 
 
 def filtered_articles(form: ArticleFilterForm) -> QuerySet[Article]:
