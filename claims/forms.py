@@ -104,7 +104,9 @@ OUTCOMES = [(value, label) for value, label in ClaimStatus.choices if value != C
 
 
 class ResolveForm(VersionedForm):
-    status = forms.ChoiceField(choices=OUTCOMES, label="Outcome")
+    # No outcome chosen in advance: a reviewer who presses the button without choosing is
+    # asked to choose, rather than recording "fulfilled" by accident.
+    status = forms.ChoiceField(choices=[("", "Choose an outcome"), *OUTCOMES], label="Outcome")
     reason_code = forms.ChoiceField(
         choices=[("", "—"), *ReasonCode.choices],
         required=False,

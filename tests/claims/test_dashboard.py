@@ -429,3 +429,19 @@ def test_the_minute_refresh_does_not_count_again_when_nothing_changed(as_editor)
         html = as_editor.get("/", {"part": "counters"}, **HTMX).content.decode()
     assert re.search(r'<span class="count">1</span>\s*<span class="counter-label">Overdue', html)
     assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_no_outcome_is_chosen_in_advance(as_reviewer) -> None:
+    claim = ClaimFactory(due_date=dt.date(2025, 10, 1))
+    html = as_reviewer.get(
+        f"/claims/{claim.pk}/row-form/", {"form": "resolve", "version": 1}, **HTMX
+    ).content.decode()
+    assert re.search(r'name="status" required><option value="">Choose an outcome</option>', html)
+    response = as_reviewer.post(
+        f"/claims/{claim.pk}/resolve/",
+        {"version": 1, "from": "dashboard", "who": "all", "status": ""},
+        **HTMX,
+    )
+    assert response.status_code == 422
+    claim.refresh_from_db()
+    assert claim.status == "open"
