@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from articles.models import Article
 
+from . import tasks
 from .models import (
     Claim,
     ClaimEvent,
@@ -104,7 +105,17 @@ def _change(
             note=note,
             data={**(data or {}), "version": claim.version},
         )
+    _remind_if_due(claim)
     return claim
+
+
+def _remind_if_due(claim: Claim) -> None:
+    """A claim whose next reminder is due already (logged late, a deadline moved into the
+    past, reopened long after its date) asks for a sweep once the change commits, rather
+    than waiting up to SWEEP_EVERY_MINUTES for beat. With the broker down this is logged,
+    and beat's next sweep catches up: what is due lives in the database."""
+    if claim.next_reminder_on is not None and claim.next_reminder_on <= newsroom_today():
+        tasks.queue_sweep()
 
 
 # --- Claimants and tags ----------------------------------------------------------------
@@ -237,6 +248,7 @@ def create_claim(
                 "assignee": _user(assignee),
             },
         )
+    _remind_if_due(claim)
     return claim
 
 

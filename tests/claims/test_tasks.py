@@ -253,3 +253,54 @@ def test_a_real_worker_consuming_from_redis_runs_the_sweep(
 
     assert Reminder.objects.filter(claim=claim).count() == 2
     assert [message.to for message in mail.outbox] == [["workerreviewer@example.org"]]
+
+
+@pytest.fixture
+def eager_celery() -> Iterator[None]:
+    """Tasks run in this process when queued, as a worker would run them."""
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
+
+
+def test_a_deadline_moved_into_the_past_is_reminded_without_waiting_for_beat(
+    eager_celery: None,
+    client: Client,
+    reviewer: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    claim = ClaimFactory(assignee=reviewer, due_date=newsroom_today() + dt.timedelta(days=10))
+    client.force_login(reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("claims:deadline", args=[claim.pk]),
+            {
+                "version": 1,
+                "due_date": (newsroom_today() - dt.timedelta(days=2)).isoformat(),
+                "reason": "The summit was brought forward",
+            },
+        )
+    assert Reminder.objects.filter(claim=claim, recipient=reviewer).count() == 2
+    assert [message.to for message in mail.outbox] == [[reviewer.email]]
+
+
+def test_a_change_that_makes_nothing_due_queues_no_sweep(
+    eager_celery: None,
+    client: Client,
+    reviewer: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    claim = ClaimFactory(assignee=reviewer, due_date=newsroom_today() + dt.timedelta(days=10))
+    client.force_login(reviewer)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client.post(
+            reverse("claims:deadline", args=[claim.pk]),
+            {
+                "version": 1,
+                "due_date": (newsroom_today() + dt.timedelta(days=20)).isoformat(),
+                "reason": "Postponed",
+            },
+        )
+    assert callbacks == []
+    assert not Reminder.objects.filter(claim=claim).exists()
