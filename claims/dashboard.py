@@ -133,6 +133,10 @@ class Dashboard:
                 params[name] = str(value)
         return params.urlencode()
 
+    def url(self) -> str:
+        """The dashboard's address with these filters: to bookmark, and to come back to."""
+        return f"{reverse('claims:dashboard')}?{self.query_string()}"
+
     # --- Querysets ------------------------------------------------------------------
 
     def _filtered(self, claims: QuerySet[Claim]) -> QuerySet[Claim]:
@@ -238,7 +242,8 @@ class Dashboard:
 
     def row(self, pk: int) -> Claim | None:
         """One claim as its dashboard row shows it."""
-        return next(iter(_with_links(list(_with_row_data(Claim.objects.filter(pk=pk))))), None)
+        rows = _with_links(list(_with_row_data(Claim.objects.filter(pk=pk))))
+        return rows[0] if rows else None
 
 
 def _with_row_data(claims: QuerySet[Claim]) -> QuerySet[Claim]:

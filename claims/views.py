@@ -11,7 +11,6 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template, render_to_string
-from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -67,7 +66,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # The address bar shows the filters without the empty ones, ready to bookmark.
     return push_url(
         render(request, template + "#dashboard", context),
-        f"{reverse('claims:dashboard')}?{board.query_string()}",
+        board.url(),
     )
 
 
@@ -127,7 +126,7 @@ def _board_context(board: Dashboard, **extra: Any) -> dict[str, Any]:
         "refresh_seconds": settings.DASHBOARD_REFRESH_SECONDS,
         "row_forms": ROW_FORMS,
         "can_review": board.user.has_perm("claims.resolve_claim"),
-        "dashboard_url": f"{reverse('claims:dashboard')}?{board.query_string()}",
+        "dashboard_url": board.url(),
         **extra,
     }
 
@@ -159,7 +158,7 @@ def row_form(request: HttpRequest, pk: int) -> HttpResponse:
         "name": name,
         "version": version,
         "today": board.today,
-        "dashboard_url": f"{reverse('claims:dashboard')}?{board.query_string()}",
+        "dashboard_url": board.url(),
         "resolve_form": ResolveForm(),
     }
     return render(request, "claims/dashboard.html#row-form", context)
