@@ -78,6 +78,7 @@ def run(args: argparse.Namespace) -> None:
         (f"search, word of fewest titles ({words['rare']})", f"/articles/?q={words['rare']}"),
         (f"search, word of most titles ({words['common']})", f"/articles/?q={words['common']}"),
         ("search, two words", f"/articles/?q={words['common']}+{words['rare']}"),
+        ("search, a stop word only (before): titles", "/articles/?q=before"),
         ("filter: one outlet", f"/articles/?outlet={rare_outlet}"),
         ("filter: one month", "/articles/?published_from=2025-03-01&published_to=2025-03-31"),
     ]

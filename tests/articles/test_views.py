@@ -38,6 +38,12 @@ def test_search_finds_title_body_and_outlet(as_reader) -> None:
     assert titles(as_reader.get("/articles/", {"q": "washington"})) == ["Third"]
 
 
+def test_a_search_of_words_full_text_search_ignores_still_finds_titles(as_reader) -> None:
+    ArticleFactory(title="Before the summit", body="Leaders gather.")
+    ArticleFactory(title="After it", body="Nothing came of it.")
+    assert titles(as_reader.get("/articles/", {"q": "before"})) == ["Before the summit"]
+
+
 def test_filters_by_outlet_and_dates(as_reader) -> None:
     outlet = OutletFactory()
     ArticleFactory(title="Early", outlet=outlet, published_date=dt.date(2025, 1, 1))
