@@ -151,9 +151,10 @@ CACHES = {
     # nothing to invalidate across processes: rendered dashboard rows (~2 KB each,
     # claims.views.rows_html) and the dashboard counters (claims.dashboard).
     "local": {
-        # LOCAL_CACHE=false renders and counts on every request (bench_dashboard.py --cold).
+        # Off with DEBUG, so an edited template shows at once; LOCAL_CACHE=false renders
+        # and counts on every request (bench_dashboard.py --cold).
         "BACKEND": "django.core.cache.backends."
-        + ("locmem.LocMemCache" if env_bool("LOCAL_CACHE", True) else "dummy.DummyCache"),
+        + ("locmem.LocMemCache" if env_bool("LOCAL_CACHE", not DEBUG) else "dummy.DummyCache"),
         "LOCATION": "claimtrack-local",
         "OPTIONS": {"MAX_ENTRIES": 10_000},
     },

@@ -52,9 +52,14 @@ def _fast_password_hashing(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _empty_local_cache() -> None:
-    # Rows and counters are kept per process under keys made of what they show; ids and
-    # timestamps repeat from one test to the next (rolled back, time frozen), data does not.
+def _local_cache(settings) -> None:
+    # As in production (DEBUG off): rows and counters kept per process, under keys made of
+    # what they show. Emptied for each test: ids and timestamps repeat from one test to the
+    # next (rolled back, time frozen), data does not.
+    settings.CACHES = {
+        **settings.CACHES,
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
     caches["local"].clear()
 
 

@@ -375,7 +375,12 @@ def test_a_kept_row_shows_every_change_to_its_claim(as_reviewer, reviewer) -> No
         first = row_html(as_reviewer.get("/", {"who": "all"}), claim)
         assert "35 days overdue" in first and "Assignee: nobody" in first and ">Take<" in first
         assert row_html(as_reviewer.get("/", {"who": "all"}), claim) == first
-        services.take_claim(claim=claim, by=reviewer, version=1)
+        services.change_deadline(
+            claim=claim, by=reviewer, version=1, due_date=dt.date(2025, 10, 3), reason="Moved"
+        )
+        moved = row_html(as_reviewer.get("/", {"who": "all"}), claim)
+        assert "by Fri 3 Oct 2025" in moved and "33 days overdue" in moved
+        services.take_claim(claim=claim, by=reviewer, version=2)
         taken = row_html(as_reviewer.get("/", {"who": "all"}), claim)
         assert "Assignee: reviewer" in taken and ">Take<" not in taken
         Reminder.objects.create(
@@ -388,7 +393,7 @@ def test_a_kept_row_shows_every_change_to_its_claim(as_reviewer, reviewer) -> No
         )
         assert "Last reminder 5 Nov" in row_html(as_reviewer.get("/", {"who": "all"}), claim)
     with time_machine.travel(dt.datetime(2025, 11, 6, 12, tzinfo=dt.UTC), tick=False):
-        assert "36 days overdue" in row_html(as_reviewer.get("/", {"who": "all"}), claim)
+        assert "34 days overdue" in row_html(as_reviewer.get("/", {"who": "all"}), claim)
 
 
 def test_a_row_kept_for_a_reviewer_is_not_shown_to_a_reader(client, reviewer, reader) -> None:
