@@ -558,17 +558,28 @@ def _lease_digest_rows(
 ) -> dict[int, list[_EmailRow]]:
     """Lease the due email rows of these people to this sweep, by person.
 
-    The conditional UPDATE is the claim: a row leased by another sweep has its next attempt
-    in the future and no longer matches. On PostgreSQL SKIP LOCKED passes over rows another
-    sweep is leasing at this moment; on SQLite the IMMEDIATE transaction serialises the two.
-    Several people at a time: each query walks the partial index of unsent email, which
-    holds every person's rows after a large sweep.
+    A person's due rows are leased together, so that two sweeps never split them into two
+    digests: each sweep first locks the people (FOR NO KEY UPDATE, in id order, for the
+    few milliseconds of the lease; nothing is sent under the lock), then reads and leases
+    all their due rows. A sweep that waited for another finds the rows that one leased
+    with their next attempt in the future, and takes only rows recorded since. Locking
+    the rows with SKIP LOCKED instead let two sweeps each take part of one person's rows
+    (rows are locked one by one as they are read): two digests for one person in one
+    sweep. Skipping locked people instead left rows recorded meanwhile to the next sweep.
+    On SQLite the IMMEDIATE transaction serialises sweeps. Several people at a time: each
+    query walks the partial index of unsent email.
     """
     leased: dict[int, list[_EmailRow]] = defaultdict(list)
     with transaction.atomic():
+        people = list(
+            get_user_model()
+            .objects.filter(pk__in=recipient_ids)
+            .select_for_update(no_key=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         rows = (
-            Reminder.objects.filter(_email_due(now), recipient_id__in=recipient_ids)
-            .select_for_update(skip_locked=True, of=("self",))
+            Reminder.objects.filter(_email_due(now), recipient_id__in=people)
             .order_by("recipient_id", "id")
             .values_list(
                 "recipient_id",

@@ -20,7 +20,7 @@ import time_machine
 from django.contrib.auth.models import User
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
-from django.db import connections
+from django.db import connections, transaction
 from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import DjangoAssertNumQueries, Settings
@@ -831,6 +831,51 @@ def test_two_senders_racing_mail_each_digest_once() -> None:
         f"sender{i}@example.org": 1 for i in range(30)
     }
     assert all("2 overdue claims" in message.subject for message in mail.outbox)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_persons_rows_are_leased_together_even_when_one_is_locked() -> None:
+    # Rows leased one by one with SKIP LOCKED: a sweep that found one of a person's rows
+    # locked by another sweep (midway through reading them) took the rest, and the person
+    # got two digests in one sweep. Now a sweep leases a person's rows together.
+    person = UserFactory(username="person", groups=["Reviewers"])
+    ClaimFactory(assignee=person)
+    ClaimFactory(assignee=person)
+    with time_machine.travel(at(1).replace(tzinfo=NEW_YORK), tick=True):
+        reminders.record_due_reminders(
+            reminders._Run(now=timezone.now(), today=dt.date(2025, 11, 1), summary=SweepSummary())
+        )
+        first_row = Reminder.objects.filter(recipient=person, channel=Channel.EMAIL).earliest("id")
+        locked, release = threading.Event(), threading.Event()
+        leased: dict[int, list] = {}
+
+        def other_sweep_midway() -> None:
+            try:
+                with transaction.atomic():
+                    list(Reminder.objects.filter(pk=first_row.pk).select_for_update())
+                    locked.set()
+                    release.wait(30)
+            finally:
+                connections.close_all()
+
+        def this_sweep() -> None:
+            try:
+                leased.update(reminders._lease_digest_rows([person.pk], now=timezone.now()))
+            finally:
+                connections.close_all()
+
+        other = threading.Thread(target=other_sweep_midway)
+        other.start()
+        assert locked.wait(30)
+        this = threading.Thread(target=this_sweep)
+        this.start()
+        this.join(0.5)  # time to reach the locked row
+        release.set()
+        other.join(30)
+        this.join(30)
+
+    assert len(leased[person.pk]) == 2
 
 
 # --- Settings and the claim page ------------------------------------------------------------
