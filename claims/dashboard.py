@@ -212,13 +212,13 @@ class Dashboard:
             local.set(key, counts, COUNTS_SECONDS)
         return counts
 
-    def count(self) -> dict[str, int]:
-        """Each list's size, up to COUNT_CAP + 1, counted now.
+    def count(self, cap: int = COUNT_CAP) -> dict[str, int]:
+        """Each list's size, up to `cap` + 1, counted now.
 
         Without `.order_by()` the slice would keep Claim.Meta.ordering, and the resolved
         list would sort all its rows before the LIMIT instead of stopping in the index.
         """
-        return {name: self.base(name).order_by()[: COUNT_CAP + 1].count() for name in VIEWS}
+        return {name: self.base(name).order_by()[: cap + 1].count() for name in VIEWS}
 
     def contains(self, claim: Claim) -> bool:
         """Whether `claim` still belongs in the list shown (after an inline change)."""

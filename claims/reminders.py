@@ -275,7 +275,7 @@ def _plan(row: Any, *, steps: Sequence[Step], today: dt.date) -> tuple[Step | No
         return None, None
     if row.snoozed_until is not None and row.snoozed_until > today:
         # Snoozed by a change that did not go through claims.services: wait for the end.
-        return None, max(row.snoozed_until, row.due_date + dt.timedelta(days=steps[0].days))
+        return None, first_reminder_on(due_date=row.due_date, snoozed_until=row.snoozed_until)
     step, following = step_reached(steps, (today - row.due_date).days)
     # After today in every case: the day of a step not reached yet, or never again.
     next_on = row.due_date + dt.timedelta(days=following.days) if following else None

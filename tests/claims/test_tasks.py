@@ -264,6 +264,18 @@ def eager_celery() -> Iterator[None]:
     celery_app.conf.task_always_eager = before
 
 
+def move_deadline(client: Client, claim: object, *, days: int, reason: str) -> None:
+    """Give the claim a new due date `days` from today, as the claim page's form does."""
+    client.post(
+        reverse("claims:deadline", args=[claim.pk]),
+        {
+            "version": 1,
+            "due_date": (newsroom_today() + dt.timedelta(days=days)).isoformat(),
+            "reason": reason,
+        },
+    )
+
+
 def test_a_deadline_moved_into_the_past_is_reminded_without_waiting_for_beat(
     eager_celery: None,
     client: Client,
@@ -273,14 +285,7 @@ def test_a_deadline_moved_into_the_past_is_reminded_without_waiting_for_beat(
     claim = ClaimFactory(assignee=reviewer, due_date=newsroom_today() + dt.timedelta(days=10))
     client.force_login(reviewer)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("claims:deadline", args=[claim.pk]),
-            {
-                "version": 1,
-                "due_date": (newsroom_today() - dt.timedelta(days=2)).isoformat(),
-                "reason": "The summit was brought forward",
-            },
-        )
+        move_deadline(client, claim, days=-2, reason="The summit was brought forward")
     assert Reminder.objects.filter(claim=claim, recipient=reviewer).count() == 2
     assert [message.to for message in mail.outbox] == [[reviewer.email]]
 
@@ -294,13 +299,6 @@ def test_a_change_that_makes_nothing_due_queues_no_sweep(
     claim = ClaimFactory(assignee=reviewer, due_date=newsroom_today() + dt.timedelta(days=10))
     client.force_login(reviewer)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        client.post(
-            reverse("claims:deadline", args=[claim.pk]),
-            {
-                "version": 1,
-                "due_date": (newsroom_today() + dt.timedelta(days=20)).isoformat(),
-                "reason": "Postponed",
-            },
-        )
+        move_deadline(client, claim, days=20, reason="Postponed")
     assert callbacks == []
     assert not Reminder.objects.filter(claim=claim).exists()
