@@ -277,9 +277,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"forbidden_one_line": {"()": "config.logs.ForbiddenWithoutTraceback"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    # django-axes logs every successful login at INFO; keep its warnings (lockouts).
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # django-axes logs every successful login at INFO; keep its warnings (lockouts).
+        "axes": {"level": "WARNING"},
+        # Django's own handlers (a console one with DEBUG) printed every record a second
+        # time on its way to the root handler: named here, the logger keeps none.
+        "django": {"level": "INFO"},
+        "django.request": {"filters": ["forbidden_one_line"]},
+    },
 }
 
 # --- Reminders ----------------------------------------------------------------------------
