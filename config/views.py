@@ -1,7 +1,7 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from config.celery import app as celery_app
 
@@ -26,7 +26,7 @@ def _broker_ok() -> tuple[bool, str]:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and dependencies: 200 when the database and broker answer, else 503."""
     db_ok, db_detail = _database_ok()
@@ -43,7 +43,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def livez(request: HttpRequest) -> HttpResponse:
     """The liveness probe: "ok" while this process answers, without touching the database or
     the broker (readiness, with them, is /healthz). Public, GET only, never cached.
