@@ -3,11 +3,15 @@ messages a screen reader can read, and HEAD wherever GET."""
 
 import io
 import logging
+import re
 from html.parser import HTMLParser
 
 import pytest
+from django.test import Client
+from django.urls import URLResolver, get_resolver
+from django.urls.resolvers import RegexPattern
 
-from tests.factories import ClaimFactory
+from tests.factories import ArticleFactory, ClaimFactory
 
 
 @pytest.fixture
@@ -112,3 +116,51 @@ def test_flash_messages_are_a_plain_list_inside_a_status_region(as_reviewer) -> 
     for tag, attrs, _ in tree.found:
         if attrs.get("role") == "status":
             assert tag in ("div", "p", "output", "section"), tag
+
+
+PK = 4242
+
+
+def every_url(patterns: list | None = None, prefix: str = "") -> list[str]:
+    """Each URL pattern of the project as an address, its arguments filled with PK."""
+    urls = []
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        route = str(entry.pattern)
+        if isinstance(entry.pattern, RegexPattern):
+            if route.startswith("^") and not route.strip("^$"):
+                route = ""  # the empty include() of a regex urlconf
+            else:
+                continue  # the admin's per-app index, a regex of app labels
+        route = re.sub(r"<[^>]+>", str(PK), route)
+        if isinstance(entry, URLResolver):
+            urls += every_url(entry.url_patterns, prefix + route)
+        else:
+            urls.append("/" + prefix + route)
+    return urls
+
+
+@pytest.mark.django_db
+def test_every_url_answers_head_wherever_it_answers_get(admin_user) -> None:
+    # Uptime monitors ask with HEAD; a 405 there reads as "down".
+    article = ArticleFactory(pk=PK)
+    ClaimFactory(pk=PK, article=article)
+    client = Client()
+    client.force_login(admin_user)
+    urls = every_url()
+    assert "/claims/4242/" in urls and "/healthz" in urls and "/accounts/login/" in urls
+    refused = []
+    for url in urls:
+        get, head = client.get(url), client.head(url)
+        if head.status_code == 405 and get.status_code != 405:
+            refused.append(url)
+        assert head.content == b"", url
+    assert refused == []
+
+
+@pytest.mark.django_db
+def test_head_answers_like_get_without_a_body(as_reader) -> None:
+    claim = ClaimFactory()
+    get = as_reader.get(f"/claims/{claim.pk}/")
+    head = as_reader.head(f"/claims/{claim.pk}/")
+    assert head.status_code == get.status_code == 200
+    assert head["Content-Type"] == get["Content-Type"] and head.content == b""
