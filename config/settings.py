@@ -6,6 +6,7 @@ Set DATABASE_URL (PostgreSQL, psycopg 3) and REDIS_URL to run on the full stack.
 """
 
 import datetime as dt
+import ipaddress
 import os
 from pathlib import Path
 
@@ -217,8 +218,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-if env_bool("SECURE_PROXY_SSL_HEADER", False):
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Failures during a lockout do not extend it: else an attacker keeps a user locked for ever.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The client's address, from X-Forwarded-For only when a trusted proxy sent the request:
+# behind a proxy, every login would otherwise come from the proxy's address, and five bad
+# passwords would lock a username out for everyone.
+AXES_CLIENT_IP_CALLABLE = "config.auth.client_ip"
+try:
+    TRUSTED_PROXIES = [
+        ipaddress.ip_network(item, strict=False) for item in env_list("TRUSTED_PROXIES", "")
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXIES must be addresses or networks separated by commas: {error}"
+    ) from None
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
