@@ -251,3 +251,34 @@ def test_failures_during_a_lockout_do_not_extend_it(client, settings) -> None:
             assert login(client, "wrong", remote="203.0.113.5") == 429
         clock.shift(dt.timedelta(minutes=2))
         assert login(client, "the right one", remote="203.0.113.5") == 302
+
+
+@pytest.mark.django_db
+def test_there_is_no_public_password_reset_to_flood_an_inbox(client, mailoutbox) -> None:
+    UserFactory(username="victim", email="victim@example.org")
+    for url in ["/accounts/password_reset/", "/accounts/reset/MQ/set-password/"]:
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"email": "victim@example.org"}).status_code == 404
+    assert mailoutbox == []
+    login = client.get("/accounts/login/").content.decode()
+    assert "An administrator of your newsroom sets a new one" in login
+
+
+@pytest.mark.django_db
+def test_a_logged_in_user_changes_their_own_password(client) -> None:
+    user = UserFactory(username="alice", password="old-pass-1234", groups=["Readers"])
+    client.force_login(user)
+    page = client.get("/accounts/password_change/").content.decode()
+    assert "Change your password" in page and "/static/css/app.css" in page
+    response = client.post(
+        "/accounts/password_change/",
+        {
+            "old_password": "old-pass-1234",
+            "new_password1": "a-much-better-one-42",
+            "new_password2": "a-much-better-one-42",
+        },
+        follow=True,
+    )
+    assert "Password changed" in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password("a-much-better-one-42")
