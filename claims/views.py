@@ -295,7 +295,8 @@ def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             form = None
         except ValidationError as error:
             form.add_error(None, error)
-            status = 422
+            # A claim someone else has conflicts with the request; the input was fine.
+            status = 409 if isinstance(error, services.AssignedToSomeoneElse) else 422
         else:
             claim = _get_claim(pk)
             form = None
