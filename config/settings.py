@@ -288,6 +288,7 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,6 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -52,3 +53,9 @@ def livez(request: HttpRequest) -> HttpResponse:
     middleware stack, so the dashboard's throughput is compared with it in the same run.
     """
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its valid security token, most often from a page left open
+    across a log-out or a new login: the site's own 403 page, saying what to do."""
+    return render(request, "403.html", {"csrf_failure": True}, status=403)

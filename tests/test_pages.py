@@ -164,3 +164,16 @@ def test_head_answers_like_get_without_a_body(as_reader) -> None:
     head = as_reader.head(f"/claims/{claim.pk}/")
     assert head.status_code == get.status_code == 200
     assert head["Content-Type"] == get["Content-Type"] and head.content == b""
+
+
+@pytest.mark.django_db
+def test_a_form_sent_without_its_security_token_gets_the_styled_403(reviewer) -> None:
+    claim = ClaimFactory()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reviewer)
+    response = client.post(f"/claims/{claim.pk}/take/", {"version": 1})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "This form has expired" in html and "/static/css/app.css" in html
+    claim.refresh_from_db()
+    assert claim.assignee is None
