@@ -1,12 +1,18 @@
 import ipaddress
+import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.decorators import permission_required as django_permission_required
+from django.contrib.auth.signals import user_logged_in
 from django.http import HttpRequest
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# When the session last saw its person do something (config.middleware: idle timeout).
+LAST_ACTIVITY_KEY = "claimtrack_last_activity"
 
 
 def role_required(*perms: str) -> Callable:
@@ -59,3 +65,14 @@ def client_ip(request: HttpRequest) -> str | None:
         if not _trusted(address):
             break
     return str(nearest)
+
+
+def start_activity_clock(sender: type, request: HttpRequest, **kwargs: Any) -> None:
+    """Logging in is activity. Stamped here, in the session write the login makes anyway,
+    the first page after it has nothing to write."""
+    request.session[LAST_ACTIVITY_KEY] = int(time.time())
+
+
+# Connected on import: claims' AppConfig.ready() imports the views, which import this module,
+# so every process has it before the first request.
+user_logged_in.connect(start_activity_clock, dispatch_uid="claimtrack-activity-clock")

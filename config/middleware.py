@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
+from config.auth import LAST_ACTIVITY_KEY
+
 # Scripts and styles only from our own static files: no inline code, no eval, no CDN.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -51,7 +53,7 @@ class SessionIdleTimeoutMiddleware:
     session write on every request would cost the busy pages a database write each.
     """
 
-    SESSION_KEY = "claimtrack_last_activity"
+    SESSION_KEY = LAST_ACTIVITY_KEY
     RESOLUTION_SECONDS = 60
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -76,3 +76,13 @@ def test_no_idle_timeout_when_the_setting_is_zero(logged_in, settings) -> None:
         assert logged_in.get("/").status_code == 200
         clock.shift(dt.timedelta(days=3))
         assert logged_in.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_idle_clock_starts_at_login(logged_in, settings) -> None:
+    settings.SESSION_IDLE_MINUTES = 60
+    with time_machine.travel(START, tick=False) as clock:
+        log_in(logged_in)  # and then nothing until the next morning
+        clock.shift(dt.timedelta(hours=14))
+        assert logged_in.get("/").status_code == 302
+    assert "_auth_user_id" not in logged_in.session
