@@ -47,7 +47,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_safe
 def livez(request: HttpRequest) -> HttpResponse:
     """The liveness probe: "ok" while this process answers, without touching the database or
-    the broker (readiness, with them, is /healthz). Public, GET only, never cached.
+    the broker (readiness, with them, is /healthz). Public, GET or HEAD, never cached.
 
     Also the baseline of bench/bench_dashboard.py: the cheapest view served through the whole
     middleware stack, so the dashboard's throughput is compared with it in the same run.
