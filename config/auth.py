@@ -52,9 +52,11 @@ def client_ip(request: HttpRequest) -> str | None:
     is not a trusted proxy. Anything left of it was written by the client and could be
     anything; a request that did not come through a trusted proxy is its REMOTE_ADDR.
     """
-    nearest = _address(request.META.get("REMOTE_ADDR", ""))
+    remote = request.META.get("REMOTE_ADDR", "")
+    nearest = _address(remote)
     if not _trusted(nearest):
-        return str(nearest) if nearest else None
+        # Not an IP address (a Unix socket's peer): as the server gave it.
+        return str(nearest) if nearest else (remote or None)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     for hop in reversed([entry for entry in forwarded.split(",") if entry.strip()]):
         address = _address(hop)
