@@ -86,3 +86,11 @@ def test_the_idle_clock_starts_at_login(logged_in, settings) -> None:
         clock.shift(dt.timedelta(hours=14))
         assert logged_in.get("/").status_code == 302
     assert "_auth_user_id" not in logged_in.session
+
+
+@pytest.mark.django_db
+def test_the_probes_never_read_the_session(logged_in, django_assert_num_queries) -> None:
+    log_in(logged_in)
+    with django_assert_num_queries(0):
+        assert logged_in.get("/livez").status_code == 200
+        assert logged_in.head("/livez").status_code == 200
