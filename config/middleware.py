@@ -1,10 +1,13 @@
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from config.auth import LAST_ACTIVITY_KEY
 
@@ -87,6 +90,16 @@ class SessionIdleTimeoutMiddleware:
                 # A fragment swapped in would hide that the session ended: reload the whole
                 # page, which now asks to log in and comes back here afterwards.
                 return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+            if request.method not in ("GET", "HEAD"):
+                # Back to the page the form was on after logging in, not to the address it
+                # posted to, which answers only POST.
+                back = request.headers.get("Referer", "")
+                safe = url_has_allowed_host_and_scheme(
+                    back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+                )
+                parts = urlsplit(back)
+                next_path = parts.path + (f"?{parts.query}" if parts.query else "")
+                return redirect_to_login(next_path if safe and next_path else "/")
             return None  # the view sees an anonymous user and asks to log in
         if not is_polling(request) and (last is None or now - last >= self.RESOLUTION_SECONDS):
             request.session[self.SESSION_KEY] = now

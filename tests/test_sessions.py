@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from tests.factories import UserFactory
+from tests.factories import ClaimFactory, UserFactory
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -94,3 +94,20 @@ def test_the_probes_never_read_the_session(logged_in, django_assert_num_queries)
     with django_assert_num_queries(0):
         assert logged_in.get("/livez").status_code == 200
         assert logged_in.head("/livez").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_form_sent_after_the_timeout_saves_nothing_and_returns_to_its_page(
+    logged_in, settings
+) -> None:
+    settings.SESSION_IDLE_MINUTES = 60
+    claim = ClaimFactory()
+    page = f"http://testserver/claims/{claim.pk}/"
+    with time_machine.travel(START, tick=False) as clock:
+        log_in(logged_in)
+        clock.shift(dt.timedelta(minutes=61))
+        response = logged_in.post(f"/claims/{claim.pk}/take/", {"version": 1}, HTTP_REFERER=page)
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next=/claims/{claim.pk}/"
+    claim.refresh_from_db()
+    assert claim.assignee is None
