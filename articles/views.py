@@ -118,7 +118,7 @@ def _save_form(request: HttpRequest, form: ArticleForm) -> Article | None:
 
 
 @role_required("articles.add_article")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def article_create(request: HttpRequest) -> HttpResponse:
     form = ArticleForm(request.POST or None, prefix="paste")
     upload = ArticleUploadForm(prefix="upload")
@@ -160,7 +160,7 @@ def article_upload(request: HttpRequest) -> HttpResponse:
 
 
 @role_required("articles.change_article")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
     form = ArticleForm(request.POST or None, instance=article, prefix="paste")

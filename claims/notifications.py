@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
@@ -40,7 +40,7 @@ def _list_context(request: HtmxHttpRequest, page_number: str | None) -> dict[str
 
 
 @login_required
-@require_GET
+@require_safe
 def notification_list(request: HtmxHttpRequest) -> HttpResponse:
     template = "claims/notifications/list.html"
     if request.htmx and not request.htmx.history_restore_request:
@@ -49,7 +49,7 @@ def notification_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def unread_count(request: HtmxHttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         # Not a redirect to the login page: htmx would swap that page into the navigation.

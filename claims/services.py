@@ -510,6 +510,21 @@ def assign_claim(
     )
 
 
+class AssignedToSomeoneElse(ValidationError):
+    """Taking a claim someone else has would be reassigning it, which is for editors."""
+
+
 def take_claim(*, claim: Claim, by: AbstractBaseUser, version: int) -> Claim:
-    """A reviewer assigns the claim to themselves."""
+    """A reviewer assigns an unassigned claim to themselves; taking their own changes nothing.
+
+    `claim` is as loaded with the request: the conditional UPDATE in _change refuses it if
+    it moved on from `version`, so an assignment made meanwhile is never overwritten.
+    """
+    if claim.assignee_id == by.pk:
+        return claim
+    if claim.assignee_id is not None:
+        raise AssignedToSomeoneElse(
+            f"This claim is assigned to {_user(claim.assignee)}. Only an editor can reassign it.",
+            code="assigned_to_someone_else",
+        )
     return assign_claim(claim=claim, by=by, version=version, assignee=by)

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template, render_to_string
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import push_url
 
 from articles.extensions import ArticlePagePart
@@ -48,7 +48,7 @@ def _get_claim(pk: int) -> Claim:
 
 
 @role_required("claims.view_claim")
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The overdue dashboard: counters, the list, filters in the URL, inline review."""
     board = Dashboard.from_query(request.GET, user=request.user, today=newsroom_today())
@@ -137,7 +137,7 @@ ROW_FORMS = {"resolve": "Resolve", "snooze": "Snooze", "deadline": "Deadline mov
 
 
 @role_required("claims.view_claim", "claims.resolve_claim")
-@require_GET
+@require_safe
 def row_form(request: HttpRequest, pk: int) -> HttpResponse:
     """One of a dashboard row's forms (`?form=resolve`), as the row showed the claim (its
     version), so a change made since is refused with 409 and the current state, not
@@ -262,7 +262,7 @@ def _claim_context(
 
 
 @role_required("claims.view_claim")
-@require_GET
+@require_safe
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _get_claim(pk)
     return render(request, "claims/claim_detail.html", _claim_context(claim))
@@ -295,7 +295,8 @@ def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             form = None
         except ValidationError as error:
             form.add_error(None, error)
-            status = 422
+            # A claim someone else has conflicts with the request; the input was fine.
+            status = 409 if isinstance(error, services.AssignedToSomeoneElse) else 422
         else:
             claim = _get_claim(pk)
             form = None
@@ -342,7 +343,7 @@ def _window_initial(article: Article, phrase: str) -> dict[str, Any]:
 
 
 @role_required("claims.add_claim")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def claim_create(request: HttpRequest, article_pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("outlet"), pk=article_pk)
     if request.method == "POST":
@@ -395,7 +396,7 @@ def claim_create(request: HttpRequest, article_pk: int) -> HttpResponse:
 
 
 @role_required("claims.change_claim")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _get_claim(pk)
     if request.method == "POST":
@@ -458,7 +459,7 @@ def _proposal(article: Article, phrase: str) -> Any:
 
 
 @role_required("claims.add_claim")
-@require_GET
+@require_safe
 def time_phrase_window(request: HttpRequest) -> HttpResponse:
     """The window a time phrase proposes, in words, and the date fields filled from it."""
     article = get_object_or_404(Article, pk=request.GET.get("article") or 0)

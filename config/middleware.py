@@ -1,6 +1,15 @@
+import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from config.auth import LAST_ACTIVITY_KEY
 
 # Scripts and styles only from our own static files: no inline code, no eval, no CDN.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -25,3 +34,73 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+def is_polling(request: HttpRequest) -> bool:
+    """Requests an open page makes on its own, on a timer: the unread count in the
+    navigation and the dashboard's counters. They are not the person doing anything."""
+    match = request.resolver_match
+    if match is None:
+        return False
+    if match.view_name == "notifications:count":
+        return True
+    return match.view_name == "claims:dashboard" and request.GET.get("part") == "counters"
+
+
+class SessionIdleTimeoutMiddleware:
+    """Logs a session out after SESSION_IDLE_MINUTES without activity, so a newsroom screen
+    left open is not left logged in for the next person.
+
+    What a page polls by itself is not activity, or an open tab would keep its session
+    alive for ever. The time of the last activity is written at most once a minute: a
+    session write on every request would cost the busy pages a database write each.
+    """
+
+    SESSION_KEY = LAST_ACTIVITY_KEY
+    RESOLUTION_SECONDS = 60
+    # The probes serve monitors, not people: they never read the session or the user (two
+    # queries), and /livez stays the bare baseline bench/bench_dashboard.py compares with.
+    PROBES = frozenset({"livez", "healthz"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable, args: tuple, kwargs: dict
+    ) -> HttpResponse | None:
+        idle_seconds = settings.SESSION_IDLE_MINUTES * 60
+        match = request.resolver_match
+        if not idle_seconds or (match and match.view_name in self.PROBES):
+            return None
+        if not request.user.is_authenticated:
+            return None
+        now = int(time.time())
+        last = request.session.get(self.SESSION_KEY)
+        if last is not None and now - last > idle_seconds:
+            logout(request)
+            messages.info(
+                request,
+                f"You were logged out after {settings.SESSION_IDLE_MINUTES} minutes without "
+                "activity. Log in again to go on.",
+            )
+            if request.headers.get("HX-Request"):
+                # A fragment swapped in would hide that the session ended: reload the whole
+                # page, which now asks to log in and comes back here afterwards.
+                return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+            if request.method not in ("GET", "HEAD"):
+                # Back to the page the form was on after logging in, not to the address it
+                # posted to, which answers only POST.
+                back = request.headers.get("Referer", "")
+                safe = url_has_allowed_host_and_scheme(
+                    back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+                )
+                parts = urlsplit(back)
+                next_path = parts.path + (f"?{parts.query}" if parts.query else "")
+                return redirect_to_login(next_path if safe and next_path else "/")
+            return None  # the view sees an anonymous user and asks to log in
+        if not is_polling(request) and (last is None or now - last >= self.RESOLUTION_SECONDS):
+            request.session[self.SESSION_KEY] = now
+        return None

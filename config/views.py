@@ -1,7 +1,8 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from config.celery import app as celery_app
 
@@ -26,7 +27,7 @@ def _broker_ok() -> tuple[bool, str]:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and dependencies: 200 when the database and broker answer, else 503."""
     db_ok, db_detail = _database_ok()
@@ -43,12 +44,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def livez(request: HttpRequest) -> HttpResponse:
     """The liveness probe: "ok" while this process answers, without touching the database or
-    the broker (readiness, with them, is /healthz). Public, GET only, never cached.
+    the broker (readiness, with them, is /healthz). Public, GET or HEAD, never cached.
 
     Also the baseline of bench/bench_dashboard.py: the cheapest view served through the whole
     middleware stack, so the dashboard's throughput is compared with it in the same run.
     """
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its valid security token, most often from a page left open
+    across a log-out or a new login: the site's own 403 page, saying what to do."""
+    return render(request, "403.html", {"csrf_failure": True}, status=403)

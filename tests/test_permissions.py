@@ -1,10 +1,14 @@
 """Every URL and method, for every role: anonymous users are sent to log in, a role
 without the permission gets 403, and the roles PRODUCT.md names get through."""
 
+import re
+
 import pytest
 from django.test import Client
 
-from tests.factories import ArticleFactory, ClaimFactory
+from claims import services
+from claims.models import ClaimEvent
+from tests.factories import ArticleFactory, ClaimFactory, UserFactory
 
 ROLES = ["anonymous", "reader", "reviewer", "editor", "admin"]
 READ = {"reader", "reviewer", "editor", "admin"}
@@ -102,3 +106,89 @@ def test_a_user_without_any_role_sees_nothing(client, django_user_model) -> None
 @pytest.mark.django_db
 def test_health_is_public(client) -> None:
     assert client.get("/healthz").status_code == 200
+
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def claim_of_someone_else(db):
+    """A claim an editor assigned to another reviewer."""
+    editor = UserFactory(username="desk-editor", groups=["Editors"])
+    other = UserFactory(username="other", groups=["Reviewers"])
+    claim = ClaimFactory()
+    return services.assign_claim(claim=claim, by=editor, version=1, assignee=other)
+
+
+def assert_still_theirs(claim) -> None:
+    events = ClaimEvent.objects.filter(claim=claim).count()
+    claim.refresh_from_db()
+    assert claim.assignee.username == "other" and claim.version == 2
+    assert events == 1  # the editor's assignment, nothing since
+
+
+@pytest.mark.django_db
+def test_a_reviewer_cannot_take_a_claim_assigned_to_someone_else(reviewer, claim_of_someone_else):
+    claim = claim_of_someone_else
+    with pytest.raises(services.AssignedToSomeoneElse, match="assigned to other"):
+        services.take_claim(claim=claim, by=reviewer, version=claim.version)
+    assert_still_theirs(claim)
+
+
+@pytest.mark.django_db
+def test_taking_ones_own_claim_again_changes_nothing(reviewer) -> None:
+    claim = services.take_claim(claim=ClaimFactory(), by=reviewer, version=1)
+    again = services.take_claim(claim=claim, by=reviewer, version=claim.version)
+    assert again.assignee == reviewer and again.version == 2
+    assert ClaimEvent.objects.filter(claim=claim).count() == 1
+
+
+@pytest.mark.django_db
+def test_taking_someone_elses_claim_on_its_page_is_refused_with_the_reason(
+    as_reviewer, claim_of_someone_else
+) -> None:
+    claim = claim_of_someone_else
+    for headers in [HTMX, {}]:
+        response = as_reviewer.post(f"/claims/{claim.pk}/take/", {"version": 2}, **headers)
+        assert response.status_code == 409
+        assert "assigned to other. Only an editor can reassign it." in response.content.decode()
+    assert_still_theirs(claim)
+
+
+@pytest.mark.django_db
+def test_taking_someone_elses_claim_from_the_dashboard_is_refused_in_the_row(
+    as_reviewer, claim_of_someone_else
+) -> None:
+    claim = claim_of_someone_else
+    response = as_reviewer.post(
+        f"/claims/{claim.pk}/take/",
+        {"version": 2, "from": "dashboard", "view": "overdue", "who": "all"},
+        **HTMX,
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert f'id="claim-row-{claim.pk}"' in html and "Only an editor can reassign it" in html
+    assert_still_theirs(claim)
+
+
+@pytest.mark.django_db
+def test_take_is_offered_only_on_unassigned_claims(as_reviewer, claim_of_someone_else) -> None:
+    free = ClaimFactory()
+    dashboard = as_reviewer.get("/", {"who": "all"}).content.decode()
+    rows = dict(re.findall(r'<li id="claim-row-(\d+)"(.*?)</li>', dashboard, flags=re.S))
+    assert ">Take<" in rows[str(free.pk)]
+    assert ">Take<" not in rows[str(claim_of_someone_else.pk)]
+    assert "Take this claim" in as_reviewer.get(f"/claims/{free.pk}/").content.decode()
+    page = as_reviewer.get(f"/claims/{claim_of_someone_else.pk}/").content.decode()
+    assert "Take this claim" not in page
+
+
+@pytest.mark.django_db
+def test_an_editor_still_reassigns_a_claim(as_editor, reviewer, claim_of_someone_else) -> None:
+    claim = claim_of_someone_else
+    response = as_editor.post(
+        f"/claims/{claim.pk}/assign/", {"version": 2, "assignee": reviewer.pk}, **HTMX
+    )
+    assert response.status_code == 200
+    claim.refresh_from_db()
+    assert claim.assignee == reviewer

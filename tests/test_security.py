@@ -1,12 +1,16 @@
 """CSRF on every POST, article and user text always inert, a strict CSP, and login
 rate limiting."""
 
+import datetime as dt
+import ipaddress
 from html.parser import HTMLParser
 
 import pytest
-from django.test import Client
+import time_machine
+from django.test import Client, RequestFactory
 
 from claims import services
+from config.auth import client_ip
 from tests.factories import ArticleFactory, ClaimFactory, UserFactory
 from tests.test_permissions import routes
 
@@ -166,3 +170,115 @@ def test_anonymous_users_are_sent_to_the_login_page(client, db) -> None:
     response = client.get("/articles/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
+
+
+PROXY = "10.0.0.2"
+
+
+def login(client: Client, password: str, *, via: str | None = None, remote: str = PROXY) -> int:
+    """Log in as `victim` from the client address `via`, through the proxy at `remote`."""
+    extra = {"REMOTE_ADDR": remote}
+    if via is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = via
+    data = {"username": "victim", "password": password}
+    return client.post("/accounts/login/", data, **extra).status_code
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "expected"),
+    [
+        ("198.51.100.7", "", "198.51.100.7"),
+        # Not from a trusted proxy: the header is the client's own say-so.
+        ("198.51.100.7", "203.0.113.5", "198.51.100.7"),
+        (PROXY, "", PROXY),
+        (PROXY, "203.0.113.5", "203.0.113.5"),
+        # The client wrote the left part itself; the proxy appended what it saw.
+        (PROXY, "1.2.3.4, 203.0.113.5", "203.0.113.5"),
+        # Two trusted proxies in a row: the right-most untrusted entry is the client.
+        (PROXY, "1.2.3.4, 203.0.113.5, 10.0.0.9", "203.0.113.5"),
+        (PROXY, "203.0.113.5:51234", "203.0.113.5"),
+        (PROXY, "[2001:db8::5]:443", "2001:db8::5"),
+        ("::ffff:10.0.0.2", "203.0.113.5", "203.0.113.5"),
+        # Garbage no proxy writes: the last address a trusted proxy vouched for.
+        (PROXY, "203.0.113.5, not-an-address", PROXY),
+        (PROXY, "10.0.0.9", "10.0.0.9"),
+    ],
+)
+def test_the_client_address_is_believed_only_as_far_as_trusted_proxies_wrote_it(
+    settings, remote: str, forwarded: str, expected: str
+) -> None:
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("10.0.0.0/8")]
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_an_attacker_cannot_lock_a_user_out_for_everyone(
+    client, settings
+) -> None:
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network(PROXY)]
+    UserFactory(username="victim", password="the right one")
+    for _ in range(settings.AXES_FAILURE_LIMIT + 2):
+        login(client, "wrong", via="203.0.113.5")
+    assert login(client, "the right one", via="203.0.113.5") == 429
+    # The same user at their own desk, through the same proxy, still gets in.
+    assert login(Client(), "the right one", via="198.51.100.7") == 302
+
+
+@pytest.mark.django_db
+def test_an_attacker_cannot_dodge_the_lockout_by_writing_x_forwarded_for(client, settings) -> None:
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network(PROXY)]
+    UserFactory(username="victim", password="the right one")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "wrong", via=f"192.0.2.{n}, 203.0.113.5")
+    assert login(client, "the right one", via="192.0.2.99, 203.0.113.5") == 429
+    # Straight to the app, not through the proxy, the header counts for nothing.
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "wrong", via=f"192.0.2.{n}", remote="198.51.100.50")
+    assert login(client, "the right one", via="192.0.2.99", remote="198.51.100.50") == 429
+
+
+@pytest.mark.django_db
+def test_failures_during_a_lockout_do_not_extend_it(client, settings) -> None:
+    UserFactory(username="victim", password="the right one")
+    cooloff = settings.AXES_COOLOFF_TIME
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)) as clock:
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            login(client, "wrong", remote="203.0.113.5")
+        # The attacker keeps trying through the lockout, every minute.
+        for _ in range(int(cooloff.total_seconds() // 60) - 1):
+            clock.shift(dt.timedelta(minutes=1))
+            assert login(client, "wrong", remote="203.0.113.5") == 429
+        clock.shift(dt.timedelta(minutes=2))
+        assert login(client, "the right one", remote="203.0.113.5") == 302
+
+
+@pytest.mark.django_db
+def test_there_is_no_public_password_reset_to_flood_an_inbox(client, mailoutbox) -> None:
+    UserFactory(username="victim", email="victim@example.org")
+    for url in ["/accounts/password_reset/", "/accounts/reset/MQ/set-password/"]:
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"email": "victim@example.org"}).status_code == 404
+    assert mailoutbox == []
+    login = client.get("/accounts/login/").content.decode()
+    assert "An administrator of your newsroom sets a new one" in login
+
+
+@pytest.mark.django_db
+def test_a_logged_in_user_changes_their_own_password(client) -> None:
+    user = UserFactory(username="alice", password="old-pass-1234", groups=["Readers"])
+    client.force_login(user)
+    page = client.get("/accounts/password_change/").content.decode()
+    assert "Change your password" in page and "/static/css/app.css" in page
+    response = client.post(
+        "/accounts/password_change/",
+        {
+            "old_password": "old-pass-1234",
+            "new_password1": "a-much-better-one-42",
+            "new_password2": "a-much-better-one-42",
+        },
+        follow=True,
+    )
+    assert "Password changed" in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password("a-much-better-one-42")

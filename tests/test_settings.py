@@ -59,3 +59,27 @@ def test_time_zone_comes_from_the_environment(tmp_path: Path) -> None:
         env={"TIME_ZONE": "America/New_York", "CLAIMTRACK_VAR_DIR": str(tmp_path)},
     )
     assert result.stdout.strip().splitlines()[-1] == "America/New_York"
+
+
+def test_it_refuses_trusted_proxies_it_cannot_read(tmp_path: Path) -> None:
+    result = run_manage(
+        "check",
+        env={"TRUSTED_PROXIES": "10.0.0.2,proxy.internal", "CLAIMTRACK_VAR_DIR": str(tmp_path)},
+    )
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES must be addresses or networks" in result.stderr
+
+
+def test_trusted_proxies_and_the_idle_timeout_come_from_the_environment(tmp_path: Path) -> None:
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.TRUSTED_PROXIES, s.SESSION_IDLE_MINUTES)",
+        env={
+            "TRUSTED_PROXIES": "10.0.0.2, 172.16.0.0/12",
+            "SESSION_IDLE_MINUTES": "30",
+            "CLAIMTRACK_VAR_DIR": str(tmp_path),
+        },
+    )
+    expected = "[IPv4Network('10.0.0.2/32'), IPv4Network('172.16.0.0/12')] 30"
+    assert result.stdout.strip().splitlines()[-1] == expected
