@@ -152,8 +152,8 @@ def test_the_list_shows_my_in_app_notifications_newest_first(
     html = response.content.decode()
     assert response.status_code == 200
     assert html.index("Newer claim") < html.index("Older claim")
-    assert "Follow-up 1" in html
-    assert "First reminder" in html
+    assert "Second reminder, " in html
+    assert "First reminder, " in html
     assert "Emailed only" not in html
     assert "Someone else" not in html
     assert f'href="{older.claim.get_absolute_url()}"' in html
