@@ -183,7 +183,7 @@ def _dashboard_row(
     """An inline change on the dashboard: the row (gone if it left the list), and the
     counters and the screen-reader announcement out of band."""
     board = Dashboard.from_query(request.POST, user=request.user, today=newsroom_today())
-    context = _board_context(board, claim=claim, **extra)
+    context = _board_context(board, claim=claim, resolve_form=ResolveForm(), **extra)
     # Counted now, not from the counters kept for the minute: this change must show.
     context["counts"] = SimpleLazyObject(board.count)
     if status != 200 or board.contains(claim):
@@ -410,6 +410,8 @@ def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if on_dashboard and request.htmx:
         if form is not None:
             extra["errors"] = form
+            if action in ROW_FORMS:
+                extra["open_form"] = action
         return _dashboard_row(request, claim, status=status, **extra)
     context = _claim_context(claim, forms={action: form} if form else None, **extra)
     template = "claims/claim_detail.html"

@@ -107,6 +107,12 @@ def test_one_row_form_open_at_a_time_across_the_row_then_resolve_and_undo(
     assert form_box["width"] > 0.9 * row_box["width"] - 40
     page.screenshot(path="/tmp/claimtrack-dashboard-form.png", full_page=True)
 
+    # Refused (no reason given): the form comes back open, with what was chosen.
+    outcome.select_option("not_fulfilled")
+    second.get_by_label("Note").fill("Met in Budapest after all")
+    second.get_by_role("button", name="Record outcome").click()
+    expect(second.locator(".row-form .error")).to_have_text("Say why it was not fulfilled.")
+    expect(second.get_by_label("Note")).to_have_value("Met in Budapest after all")
     outcome.select_option("fulfilled")
     second.get_by_role("button", name="Record outcome").click()
     expect(second).to_contain_text("Marked fulfilled: Trump and Putin will meet in Budapest")

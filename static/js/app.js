@@ -91,10 +91,23 @@
       }
       const panel = panelOf(details);
       // Closing one form while another of the same row loads must not empty the other.
-      if (panel && shownForm(panel) === details.dataset.form) panel.replaceChildren();
+      if (panel && details.isConnected && shownForm(panel) === details.dataset.form) {
+        panel.replaceChildren();
+      }
     },
     true
   );
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    // A row comes back with its form open when the form was refused. htmx inserts the new
+    // row before removing the old one, and the browser keeps one details of a name open:
+    // close the old row's first, or the new one would be closed.
+    const row = event.detail.target;
+    if (!row.matches || !row.matches(".queue-row")) return;
+    row.querySelectorAll("details.row-action[open]").forEach(function (details) {
+      details.removeAttribute("open");
+    });
+  });
 
   document.addEventListener("htmx:confirm", function (event) {
     const details = event.target;
@@ -162,6 +175,12 @@
 
   document.addEventListener("htmx:load", function (event) {
     const root = event.detail.elt;
+    // A refused form came back open in its row: the keyboard goes back into it.
+    const refused = root.matches(".queue-row") && root.querySelector(".row-panel form");
+    if (refused && (document.activeElement === document.body || !document.activeElement)) {
+      const field = refused.querySelector("select, textarea, input:not([type=hidden])");
+      if (field) field.focus({ preventScroll: true });
+    }
     const found = root.matches("[data-dismiss-after]")
       ? [root]
       : root.querySelectorAll("[data-dismiss-after]");

@@ -600,7 +600,10 @@ def test_a_stale_and_invalid_row_form_says_someone_else_changed_the_claim(
     assert "Someone else changed this claim since you opened it" in html
     assert "took the claim" in html and "Assignee: editor" in html
     assert "Say why it was not fulfilled." in html
-    assert 'value="2"' in html  # the row, and its forms, at the current version
+    # The form comes back open with what was typed, at the version its user has now seen.
+    panel = html[html.index(f'id="row-panel-{claim.pk}"') :]
+    assert '<option value="not_fulfilled" selected>' in panel
+    assert 'name="version" value="2"' in panel
     assert Claim.objects.get(pk=claim.pk).status == ClaimStatus.OPEN
 
 
@@ -642,3 +645,29 @@ def test_last_reminder_says_to_whom_it_went_unless_the_viewer(client, reviewer) 
         response = client.get("/", {"who": "all"})
         assert "Last reminder 5 Nov</span>" in row_html(response, to_ana)
         assert "Last reminder 5 Nov, to reviewer</span>" in row_html(response, to_me)
+
+
+def test_a_refused_row_form_comes_back_open_with_what_was_typed(as_reviewer) -> None:
+    claim = ClaimFactory(due_date=dt.date(2025, 10, 1))
+    response = as_reviewer.post(
+        f"/claims/{claim.pk}/resolve/",
+        {
+            **DASHBOARD_POST,
+            "version": 1,
+            "status": "not_fulfilled",
+            "outcome_date": "2025-10-20",
+            "note": "Called off <quietly>",
+        },
+        **HTMX,
+    )
+    row = response.content.decode()
+    assert response.status_code == 422
+    assert re.search(
+        r'<details class="row-action" name="row-action" data-form="resolve"[^>]* open>', row
+    )
+    panel = row[row.index(f'id="row-panel-{claim.pk}"') :]
+    assert "Say why it was not fulfilled." in panel
+    assert '<option value="not_fulfilled" selected>' in panel
+    assert 'name="outcome_date" value="2025-10-20"' in panel
+    assert 'name="note" value="Called off &lt;quietly&gt;"' in panel
+    assert 'name="version" value="1"' in panel
