@@ -637,6 +637,7 @@ def test_last_reminder_says_to_whom_it_went_unless_the_viewer(client, reviewer) 
         client.force_login(reviewer)
         response = client.get("/", {"who": "all"})
         assert "Last reminder 5 Nov, to Ana Ruiz</span>" in row_html(response, to_ana)
+        assert "Assignee: Ana Ruiz</span>" in row_html(response, to_ana)  # the same name
         assert "Last reminder 5 Nov</span>" in row_html(response, to_me)
         assert "Last reminder 5 Nov, to the editors</span>" in row_html(response, to_editors)
         assert "Last reminder 5 Nov, to the editors</span>" in row_html(response, escalated)
