@@ -244,7 +244,8 @@ class Done:
 
 
 def _done(action: str, claim: Claim, before: Claim) -> Done:
-    """ "Marked not fulfilled: Trump and Putin will meet in Budapest", and how to undo it.
+    """What a row says after a change ("Marked not fulfilled: Trump and Putin will meet
+    in Budapest"), and how to undo it.
 
     Undo goes through the services like any change, so it lands in the timeline: a
     resolution is reopened (reopen_claim), a moved deadline moved back (change_deadline).
