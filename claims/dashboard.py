@@ -259,8 +259,8 @@ class Dashboard:
 
 
 def _with_row_data(claims: QuerySet[Claim]) -> QuerySet[Claim]:
-    """What a row shows, in the same query: related names and the last reminder sent, with
-    whom it went to (`last_reminder`: the person's id and name, and whether it went to the
+    """What a row shows, in the same query: related names, the last reminder sent, and to
+    whom it went (`last_reminder`: the person's id and names, and whether it went to the
     editors: an escalation, or several people at once)."""
     user_model = get_user_model()
     in_app = Reminder.objects.filter(claim=OuterRef("pk"), channel=Channel.IN_APP)
