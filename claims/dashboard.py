@@ -13,16 +13,28 @@ from functools import cached_property
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import caches
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Exists,
+    F,
+    JSONField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Concat, JSONObject, Trim
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Outlet
 
-from .models import Claim, ClaimType, Reminder, Tag
+from .models import Channel, Claim, ClaimType, Reminder, Tag
 
 # 25 rows fill a laptop screen twice; "show more" appends the next 25. Each row costs
 # ~0.5 ms of rendering, most of a page's time (bench/README.md, "Dashboard under load").
@@ -247,7 +259,15 @@ class Dashboard:
 
 
 def _with_row_data(claims: QuerySet[Claim]) -> QuerySet[Claim]:
-    """What a row shows, in the same query: related names and the last reminder sent."""
+    """What a row shows, in the same query: related names, the last reminder sent, and to
+    whom it went (`last_reminder`: the person's id and names, and whether it went to the
+    editors: an escalation, or several people at once)."""
+    user_model = get_user_model()
+    in_app = Reminder.objects.filter(claim=OuterRef("pk"), channel=Channel.IN_APP)
+    # Everyone reminded by a sweep gets an in-app row of the same time.
+    others = Reminder.objects.filter(
+        claim=OuterRef("claim"), channel=Channel.IN_APP, created_at=OuterRef("created_at")
+    ).exclude(recipient=OuterRef("recipient"))
     return (
         claims.select_related("claimant", "article", "article__outlet", "assignee")
         # A row never shows the article's text, which is most of its bytes.
@@ -257,7 +277,20 @@ def _with_row_data(claims: QuerySet[Claim]) -> QuerySet[Claim]:
                 Reminder.objects.filter(claim=OuterRef("pk"), sent_at__isnull=False)
                 .order_by("-sent_at")
                 .values("sent_at")[:1]
-            )
+            ),
+            last_reminder=Subquery(
+                in_app.order_by("-created_at", "-id").values(
+                    json=JSONObject(
+                        to=F("recipient_id"),
+                        name=Trim(
+                            Concat("recipient__first_name", Value(" "), "recipient__last_name")
+                        ),
+                        username=F(f"recipient__{user_model.USERNAME_FIELD}"),
+                        editors=Q(escalation=True) | Q(Exists(others)),
+                    )
+                )[:1],
+                output_field=JSONField(),
+            ),
         )
     )
 

@@ -30,8 +30,25 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+def describe(reminder: Reminder) -> str:
+    """What a notification was, in plain words: "third reminder, 7 days overdue".
+
+    The step as the cadence names it, and how late the claim was when it arrived.
+    """
+    steps = {(step.number, step.escalation): step for step in reminders.cadence()}
+    # A step the cadence no longer has (its settings changed since) keeps its number.
+    step = steps.get((reminder.step, reminder.escalation)) or reminders.Step(
+        reminder.step, 0, reminder.escalation
+    )
+    days = (reminders.newsroom_date(reminder.created_at) - reminder.due_date).days
+    return step.describe(days_overdue=days)
+
+
 def _list_context(request: HtmxHttpRequest, page_number: str | None) -> dict[str, object]:
     page = Paginator(reminders.notifications_for(request.user), PAGE_SIZE).get_page(page_number)
+    page.object_list = list(page.object_list)
+    for reminder in page.object_list:
+        reminder.description = describe(reminder)
     return {
         "page": page,
         "has_unread": any(reminder.read_at is None for reminder in page),

@@ -92,12 +92,37 @@ class Step:
     days: int
     escalation: bool = False
 
-    def describe(self) -> str:
+    @property
+    def name(self) -> str:
+        """What the step is to the person reminded: "first reminder", "third reminder"."""
         if self.escalation:
-            return "escalation"
-        if self.number == 0:
-            return "first reminder"
-        return f"follow-up {self.number}"
+            return "escalation to the editors"
+        return f"{_ordinal(self.number + 1)} reminder"
+
+    def describe(self, days_overdue: int | None = None) -> str:
+        """The step in plain words: "third reminder, 7 days overdue", "escalated to the
+        editors, 14 days overdue", "first reminder, due date passed".
+
+        `days_overdue` is how late the claim was when the reminder went out (a claim first
+        seen after its step's day gets that step late); by default the step's own day.
+        """
+        days = self.days if days_overdue is None else days_overdue
+        what = "escalated to the editors" if self.escalation else self.name
+        if self.number == 0 and days <= self.days:
+            return f"{what}, due date passed"
+        return f"{what}, {_plural(days, 'day')} overdue"
+
+
+ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
+
+
+def _ordinal(number: int) -> str:
+    if number <= len(ORDINALS):
+        return ORDINALS[number - 1]
+    suffix = (
+        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
+    return f"{number}{suffix}"
 
 
 def cadence() -> list[Step]:
@@ -476,7 +501,7 @@ def _event_note(*, step: Step, people: Sequence[Recipient], to_assignee: bool, d
     if step.escalation:
         return f"escalated to the editors ({names}), {overdue}"
     to = names if to_assignee else f"the editors ({names})"
-    return f"{step.describe()} to {to}, {overdue}"
+    return f"{step.name} to {to}, {overdue}"
 
 
 # --- Email digests -----------------------------------------------------------------------

@@ -1,5 +1,6 @@
+import copy
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +12,8 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template, render_to_string
+from django.urls import reverse
+from django.utils.dateformat import format as date_format
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -35,7 +38,7 @@ from .forms import (
     TakeForm,
     claim_initial,
 )
-from .models import Claim, Person, newsroom_today
+from .models import Claim, ClaimEvent, ClaimStatus, Person, newsroom_today
 from .timephrases import resolve_time_phrase
 
 CLAIM_RELATED = ("article", "article__outlet", "claimant", "assignee", "resolved_by")
@@ -86,7 +89,8 @@ def rows_html(rows: list[Claim], *, board: Dashboard, can_review: bool) -> list[
         row.pk: (
             f"row:{row.pk}:{row.version}:{row.updated_at.timestamp()}:"
             f"{row.last_reminded_at and row.last_reminded_at.timestamp()}:"
-            f"{board.today.isoformat()}:{int(can_review)}:{int(row.assignee_id == user_pk)}"
+            f"{board.today.isoformat()}:{int(can_review)}:{int(row.assignee_id == user_pk)}:"
+            f"{_reminded(row, user_pk)}"
         )
         for row in rows
     }
@@ -111,6 +115,14 @@ def rows_html(rows: list[Claim], *, board: Dashboard, can_review: bool) -> list[
     return [found[keys[row.pk]] for row in rows]
 
 
+def _reminded(row: Claim, user_pk: int | None) -> str:
+    """Whom a row's "Last reminder" names, for its key: the editors, the viewer, or who."""
+    last = row.last_reminder
+    if not last:
+        return ""
+    return "editors" if last["editors"] else "you" if last["to"] == user_pk else str(last["to"])
+
+
 def _board_context(board: Dashboard, **extra: Any) -> dict[str, Any]:
     return {
         "board": board,
@@ -127,6 +139,7 @@ def _board_context(board: Dashboard, **extra: Any) -> dict[str, Any]:
         "row_forms": ROW_FORMS,
         "can_review": board.user.has_perm("claims.resolve_claim"),
         "dashboard_url": board.url(),
+        "undo_seconds": UNDO_SECONDS,
         **extra,
     }
 
@@ -170,7 +183,7 @@ def _dashboard_row(
     """An inline change on the dashboard: the row (gone if it left the list), and the
     counters and the screen-reader announcement out of band."""
     board = Dashboard.from_query(request.POST, user=request.user, today=newsroom_today())
-    context = _board_context(board, claim=claim, **extra)
+    context = _board_context(board, claim=claim, resolve_form=ResolveForm(), **extra)
     # Counted now, not from the counters kept for the minute: this change must show.
     context["counts"] = SimpleLazyObject(board.count)
     if status != 200 or board.contains(claim):
@@ -212,6 +225,83 @@ ACTIONS: dict[str, Action] = {
     "take": Action(TakeForm, services.take_claim, "claims.resolve_claim", "The claim is yours."),
     "assign": Action(AssignForm, services.assign_claim, "claims.assign_claim", "Assignee changed."),
 }
+
+
+# How long a dashboard row says what was just done, with its Undo (static/js/app.js
+# removes it; not while it is pointed at or focused).
+UNDO_SECONDS = 10
+UNDO_NOTE = "Undone on the dashboard"
+
+
+@dataclass(frozen=True)
+class Done:
+    """What an inline change did, in words, and the change that undoes it, if a service
+    offers one: its URL and the fields its form posts (with the claim's new version)."""
+
+    message: str
+    undo_url: str = ""
+    undo_fields: dict[str, str] = field(default_factory=dict)
+
+
+def _done(action: str, claim: Claim, before: Claim) -> Done:
+    """What a row says after a change ("Marked not fulfilled: Trump and Putin will meet
+    in Budapest"), and how to undo it.
+
+    Undo goes through the services like any change, so it lands in the timeline: a
+    resolution is reopened (reopen_claim), a moved deadline moved back (change_deadline).
+    A snooze and a take have no service to undo them (no "unsnooze", and giving a claim
+    back to whoever had it is an editor's assign), so they only say what happened.
+    """
+    statement = claim.statement
+    if action == "resolve" and before.status == ClaimStatus.OPEN:
+        return Done(
+            f"Marked {claim.get_status_display().lower()}: {statement}",
+            reverse("claims:reopen", args=[claim.pk]),
+            {"note": UNDO_NOTE},
+        )
+    if action == "deadline":
+        moved = f"Deadline moved to {date_format(claim.due_date, 'j M Y')}: {statement}"
+        if before.due_date is None:
+            return Done(moved)
+        return Done(
+            moved,
+            reverse("claims:deadline", args=[claim.pk]),
+            {
+                "due_date": before.due_date.isoformat(),
+                "earliest_date": before.earliest_date.isoformat() if before.earliest_date else "",
+                "reason": UNDO_NOTE,
+            },
+        )
+    if action == "snooze":
+        until = date_format(claim.snoozed_until, "j M Y")
+        return Done(f"Reminders snoozed until {until}: {statement}")
+    if action == "take":
+        return Done(f"Assigned to you: {statement}")
+    if action == "reopen":
+        return Done(f"Reopened: {statement}")
+    return Done(f"{ACTIONS[action].success} {statement}")
+
+
+def _unseen_changes(claim: Claim, form: Form) -> list[ClaimEvent] | None:
+    """The changes made since the version a form was opened at; None if it is current.
+
+    Asked when a form is refused as invalid: a stale form must say first that the claim
+    changed under it, not only what to correct."""
+    try:
+        seen = int(form.data.get("version", ""))
+    except ValueError:
+        return None
+    if seen >= claim.version:
+        return None
+    return services.VersionConflict(claim, seen).changes_since()
+
+
+def _as_of(form: Form, version: int) -> Form:
+    """`form`, its errors kept, now carrying `version`: its user has been shown what
+    changed since, so sending it again corrected is a decision, not an accident."""
+    form.data = form.data.copy()
+    form.data["version"] = str(version)
+    return form
 
 
 def quote_mark(claim: Claim) -> Mark | None:
@@ -285,6 +375,7 @@ def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     on_dashboard = request.POST.get("from") == "dashboard"
     status = 200
     extra: dict[str, Any] = {}
+    before = copy.copy(claim)
     if form.is_valid():
         try:
             spec.service(claim=claim, by=request.user, **form.cleaned_data)
@@ -300,20 +391,29 @@ def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             claim = _get_claim(pk)
             form = None
+            done = _done(action, claim, before) if on_dashboard else None
             if not request.htmx:
-                messages.success(request, spec.success)
+                messages.success(request, done.message if done else spec.success)
                 back = request.POST.get("next", "")
                 if on_dashboard and url_has_allowed_host_and_scheme(
                     back, allowed_hosts={request.get_host()}
                 ):
                     return redirect(back)
                 return redirect(claim)
-            extra = {"announcement": spec.success}
+            announcement = f"{done.message.rstrip('.')}." if done else spec.success
+            extra = {"announcement": announcement, "done": done}
     else:
         status = 422
+    if status == 422 and (changes := _unseen_changes(claim, form)) is not None:
+        # Stale and invalid: the conflict first, with the current state, and the errors.
+        status = 409
+        extra = {"conflict": changes}
+        form = _as_of(form, claim.version)
     if on_dashboard and request.htmx:
         if form is not None:
             extra["errors"] = form
+            if action in ROW_FORMS:
+                extra["open_form"] = action
         return _dashboard_row(request, claim, status=status, **extra)
     context = _claim_context(claim, forms={action: form} if form else None, **extra)
     template = "claims/claim_detail.html"

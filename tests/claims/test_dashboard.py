@@ -187,12 +187,12 @@ def test_resolving_a_row_removes_it_and_updates_the_counters_out_of_band(
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert f'id="claim-row-{claim.pk}"' not in html
+    assert "row-statement" not in html  # the row is gone; what happened stands in its place
     counters = re.search(r'<div id="counters"[^>]*hx-swap-oob="true"', html)
     assert counters
     assert re.search(r'<span class="count">1</span>\s*<span class="counter-label">Overdue', html)
     assert re.search(r'<span class="count">1</span>\s*<span class="counter-label">Resolved', html)
-    assert "Outcome recorded. The claim left this list." in html
+    assert f"Marked not fulfilled: {claim.statement}. The claim left this list." in html
     claim.refresh_from_db()
     assert claim.status == "not_fulfilled" and claim.evidence.count() == 1
 
@@ -220,7 +220,7 @@ def test_snooze_and_deadline_inline(as_reviewer) -> None:
         {**base, "version": 2, "due_date": "2099-06-30", "reason": "Postponed"},
         **HTMX,
     )
-    assert f'id="claim-row-{claim.pk}"' not in response.content.decode()
+    assert "row-statement" not in response.content.decode()
     claim.refresh_from_db()
     assert claim.snoozed_until == dt.date(2099, 1, 1) and claim.due_date == dt.date(2099, 6, 30)
 
@@ -294,7 +294,10 @@ def test_a_row_fetches_its_forms_when_opened_and_links_to_the_claim_without_js(
     assert "Record outcome" not in html
     for name in ("resolve", "snooze", "deadline"):
         assert f'hx-get="/claims/{claim.pk}/row-form/?form={name}&amp;version=1"' in html
-    assert f'<a href="/claims/{claim.pk}/">Resolve on the claim page</a>' in html
+    assert (
+        f'<noscript><a class="row-form-link" href="/claims/{claim.pk}/">'
+        "Resolve on the claim page</a></noscript>"
+    ) in html
 
 
 def test_a_row_form_carries_the_version_the_row_showed_and_the_filters(
@@ -451,3 +454,222 @@ def test_no_outcome_is_chosen_in_advance(as_reviewer) -> None:
     assert response.status_code == 422
     claim.refresh_from_db()
     assert claim.status == "open"
+
+
+# --- What a reviewer sees after an inline change (issue 9, items 14-17) -----------------
+
+DASHBOARD_POST = {"from": "dashboard", "view": "overdue", "who": "all", "next": "/?who=all"}
+
+
+def undo_form(html: str) -> dict[str, str]:
+    """The Undo form's address and the fields it posts."""
+    form = re.search(r'<form method="post" action="([^"]+)"[^>]*>(.*?)Undo</button>', html, re.S)
+    assert form, "no Undo form"
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form[2]))
+    return {"url": form[1], **{name: unescape(value) for name, value in fields.items()}}
+
+
+def test_a_row_opens_its_forms_one_at_a_time_into_a_panel_across_the_row(as_reviewer) -> None:
+    claim = ClaimFactory(due_date=dt.date(2025, 10, 1))
+    row = row_html(as_reviewer.get("/", {"who": "all"}), claim)
+    # Every row's details share a name: the browser keeps one of them open.
+    assert row.count('<details class="row-action" name="row-action"') == 3
+    assert row.count(f'hx-target="#row-panel-{claim.pk}"') == 3
+    assert f'<div class="row-panel" id="row-panel-{claim.pk}"></div>' in row
+
+
+def test_after_an_inline_resolve_the_row_says_what_happened_with_an_undo(as_reviewer) -> None:
+    claim = ClaimFactory(
+        statement="Trump and Putin will meet in Budapest", due_date=dt.date(2025, 10, 1)
+    )
+    response = as_reviewer.post(
+        f"/claims/{claim.pk}/resolve/",
+        {**DASHBOARD_POST, "version": 1, "status": "not_fulfilled", "reason_code": "cancelled"},
+        **HTMX,
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith(
+        f'<li id="claim-row-{claim.pk}" class="queue-row queue-row-done">'
+    )
+    assert "<p>Marked not fulfilled: Trump and Putin will meet in Budapest</p>" in html
+    assert 'data-dismiss-after="10"' in html
+    assert undo_form(html) == {
+        "url": f"/claims/{claim.pk}/reopen/",
+        "csrfmiddlewaretoken": undo_form(html)["csrfmiddlewaretoken"],
+        "version": "2",
+        "from": "dashboard",
+        "next": "/?view=overdue&who=all",
+        "note": "Undone on the dashboard",
+    }
+
+
+def test_undo_reopens_through_the_service_and_brings_the_row_back(as_reviewer, reviewer) -> None:
+    claim = ClaimFactory(due_date=dt.date(2025, 10, 1))
+    resolved = as_reviewer.post(
+        f"/claims/{claim.pk}/resolve/",
+        {**DASHBOARD_POST, "version": 1, "status": "fulfilled"},
+        **HTMX,
+    ).content.decode()
+    undo = undo_form(resolved)
+    response = as_reviewer.post(undo.pop("url"), {**undo, "view": "overdue", "who": "all"}, **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith(f'<li id="claim-row-{claim.pk}" class="queue-row">')
+    assert f'class="row-statement" href="/claims/{claim.pk}/">' in html
+    assert f"Reopened: {claim.statement}" in html and "Undo</button>" not in html
+    assert re.search(r'<span class="count">1</span>\s*<span class="counter-label">Overdue', html)
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.OPEN and claim.version == 3
+    reopened = claim.events.order_by("-id").first()
+    assert reopened.actor == reviewer and reopened.note == "Undone on the dashboard"
+    assert reopened.data["before"]["status"] == "fulfilled"
+    assert reopened.data["after"]["status"] == "open"
+
+
+def test_undo_after_the_claim_changed_again_is_refused_as_stale(as_reviewer, editor) -> None:
+    claim = ClaimFactory(due_date=dt.date(2025, 10, 1))
+    resolved = as_reviewer.post(
+        f"/claims/{claim.pk}/resolve/",
+        {**DASHBOARD_POST, "version": 1, "status": "fulfilled"},
+        **HTMX,
+    ).content.decode()
+    services.resolve_claim(claim=claim, by=editor, version=2, status="void")
+    undo = undo_form(resolved)
+    response = as_reviewer.post(undo.pop("url"), {**undo, "view": "overdue", "who": "all"}, **HTMX)
+    assert response.status_code == 409
+    assert Claim.objects.get(pk=claim.pk).status == "void"
+
+
+def test_a_moved_deadline_can_be_moved_back_with_undo(as_reviewer) -> None:
+    claim = ClaimFactory(due_date=dt.date(2025, 10, 26), earliest_date=dt.date(2025, 10, 20))
+    moved = as_reviewer.post(
+        f"/claims/{claim.pk}/deadline/",
+        {**DASHBOARD_POST, "version": 1, "due_date": "2099-06-30", "reason": "Postponed"},
+        **HTMX,
+    ).content.decode()
+    assert f"Deadline moved to 30 Jun 2099: {claim.statement}" in moved
+    undo = undo_form(moved)
+    assert undo["due_date"] == "2025-10-26" and undo["earliest_date"] == "2025-10-20"
+    back = as_reviewer.post(undo.pop("url"), {**undo, "view": "overdue", "who": "all"}, **HTMX)
+    assert back.status_code == 200
+    assert f'class="row-statement" href="/claims/{claim.pk}/">' in back.content.decode()
+    claim.refresh_from_db()
+    assert claim.due_date == dt.date(2025, 10, 26) and claim.earliest_date == dt.date(2025, 10, 20)
+    assert claim.events.order_by("-id").first().note == "Undone on the dashboard"
+
+
+def test_snooze_and_take_say_what_happened_without_an_undo(as_reviewer) -> None:
+    claim = ClaimFactory(due_date=dt.date(2025, 10, 1))
+    taken = as_reviewer.post(
+        f"/claims/{claim.pk}/take/", {**DASHBOARD_POST, "version": 1}, **HTMX
+    ).content.decode()
+    assert f"Assigned to you: {claim.statement}" in taken and "Undo" not in taken
+    assert "Assignee: reviewer" in taken  # the row stays, the message inside it
+    snoozed = as_reviewer.post(
+        f"/claims/{claim.pk}/snooze/",
+        {**DASHBOARD_POST, "version": 2, "until": "2099-01-01"},
+        **HTMX,
+    ).content.decode()
+    assert f"Reminders snoozed until 1 Jan 2099: {claim.statement}" in snoozed
+    assert "Undo" not in snoozed
+
+
+def test_a_plain_post_from_the_dashboard_flashes_what_happened(as_reviewer) -> None:
+    claim = ClaimFactory(due_date=dt.date(2025, 10, 1))
+    response = as_reviewer.post(
+        f"/claims/{claim.pk}/resolve/",
+        {**DASHBOARD_POST, "version": 1, "status": "void"},
+        follow=True,
+    )
+    assert response.redirect_chain == [("/?who=all", 302)]
+    assert f"Marked void: {claim.statement}" in response.content.decode()
+
+
+def test_a_stale_and_invalid_row_form_says_someone_else_changed_the_claim(
+    as_reviewer, editor
+) -> None:
+    claim = ClaimFactory(due_date=dt.date(2025, 10, 1))
+    services.take_claim(claim=claim, by=editor, version=1)
+    response = as_reviewer.post(
+        f"/claims/{claim.pk}/resolve/",
+        {**DASHBOARD_POST, "version": 1, "status": "not_fulfilled"},  # no reason given
+        **HTMX,
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Someone else changed this claim since you opened it" in html
+    assert "took the claim" in html and "Assignee: editor" in html
+    assert "Say why it was not fulfilled." in html
+    # The form comes back open with what was typed, at the version its user has now seen.
+    panel = html[html.index(f'id="row-panel-{claim.pk}"') :]
+    assert '<option value="not_fulfilled" selected>' in panel
+    assert 'name="version" value="2"' in panel
+    assert Claim.objects.get(pk=claim.pk).status == ClaimStatus.OPEN
+
+
+def test_last_reminder_says_to_whom_it_went_unless_the_viewer(client, reviewer) -> None:
+    ana = UserFactory(username="aruiz", first_name="Ana", last_name="Ruiz", groups=["Reviewers"])
+    editors = [UserFactory(username=f"ed{i}", groups=["Editors"]) for i in range(2)]
+    to_ana = ClaimFactory(statement="to ana", assignee=ana, due_date=dt.date(2025, 10, 1))
+    to_me = ClaimFactory(statement="to me", assignee=reviewer, due_date=dt.date(2025, 10, 1))
+    to_editors = ClaimFactory(statement="to the editors", due_date=dt.date(2025, 10, 1))
+    escalated = ClaimFactory(statement="escalated", assignee=ana, due_date=dt.date(2025, 10, 1))
+    with time_machine.travel(dt.datetime(2025, 11, 5, 12, tzinfo=dt.UTC), tick=False):
+        now = timezone.now()
+
+        def remind(claim: Claim, *people, escalation: bool = False) -> None:
+            for person in people:
+                Reminder.objects.create(
+                    claim=claim,
+                    recipient=person,
+                    due_date=claim.due_date,
+                    step=3 if escalation else 1,
+                    escalation=escalation,
+                    channel="in_app",
+                    created_at=now,
+                    sent_at=now,
+                )
+
+        remind(to_ana, ana)
+        remind(to_me, reviewer)
+        remind(to_editors, *editors)
+        remind(escalated, editors[0], escalation=True)
+        client.force_login(reviewer)
+        response = client.get("/", {"who": "all"})
+        assert "Last reminder 5 Nov, to Ana Ruiz</span>" in row_html(response, to_ana)
+        assert "Assignee: Ana Ruiz</span>" in row_html(response, to_ana)  # the same name
+        assert "Last reminder 5 Nov</span>" in row_html(response, to_me)
+        assert "Last reminder 5 Nov, to the editors</span>" in row_html(response, to_editors)
+        assert "Last reminder 5 Nov, to the editors</span>" in row_html(response, escalated)
+        # The rows kept for the reviewer are not the ones Ana sees.
+        client.force_login(ana)
+        response = client.get("/", {"who": "all"})
+        assert "Last reminder 5 Nov</span>" in row_html(response, to_ana)
+        assert "Last reminder 5 Nov, to reviewer</span>" in row_html(response, to_me)
+
+
+def test_a_refused_row_form_comes_back_open_with_what_was_typed(as_reviewer) -> None:
+    claim = ClaimFactory(due_date=dt.date(2025, 10, 1))
+    response = as_reviewer.post(
+        f"/claims/{claim.pk}/resolve/",
+        {
+            **DASHBOARD_POST,
+            "version": 1,
+            "status": "not_fulfilled",
+            "outcome_date": "2025-10-20",
+            "note": "Called off <quietly>",
+        },
+        **HTMX,
+    )
+    row = response.content.decode()
+    assert response.status_code == 422
+    assert re.search(
+        r'<details class="row-action" name="row-action" data-form="resolve"[^>]* open>', row
+    )
+    panel = row[row.index(f'id="row-panel-{claim.pk}"') :]
+    assert "Say why it was not fulfilled." in panel
+    assert '<option value="not_fulfilled" selected>' in panel
+    assert 'name="outcome_date" value="2025-10-20"' in panel
+    assert 'name="note" value="Called off &lt;quietly&gt;"' in panel
+    assert 'name="version" value="1"' in panel

@@ -10,6 +10,7 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from claims.models import Channel, Claim, Reminder
+from claims.reminders import cadence
 from tests.factories import ClaimFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -152,8 +153,8 @@ def test_the_list_shows_my_in_app_notifications_newest_first(
     html = response.content.decode()
     assert response.status_code == 200
     assert html.index("Newer claim") < html.index("Older claim")
-    assert "Follow-up 1" in html
-    assert "First reminder" in html
+    assert "Second reminder, " in html
+    assert "First reminder, " in html
     assert "Emailed only" not in html
     assert "Someone else" not in html
     assert f'href="{older.claim.get_absolute_url()}"' in html
@@ -310,3 +311,49 @@ def test_posts_need_the_csrf_token_which_htmx_sends_as_a_header(reviewer: User) 
     token = client.cookies["csrftoken"].value
     assert 'hx-headers=\'{"x-csrftoken": "' in page
     assert client.post(url, headers={**HTMX, "X-CSRFToken": token}).status_code == 200
+
+
+# --- In plain words ---------------------------------------------------------------------
+
+
+def test_each_step_of_the_cadence_says_what_it_is_in_plain_words(settings: Settings) -> None:
+    settings.REMINDER_FOLLOW_UP_DAYS = [3, 7]
+    settings.REMINDER_ESCALATE_AFTER_DAYS = 14
+    assert [step.describe() for step in cadence()] == [
+        "first reminder, due date passed",
+        "second reminder, 3 days overdue",
+        "third reminder, 7 days overdue",
+        "escalated to the editors, 14 days overdue",
+    ]
+    settings.REMINDER_FOLLOW_UP_DAYS = [2, 4, 6, 8, 10, 12, 14, 16, 18, 20]
+    settings.REMINDER_ESCALATE_AFTER_DAYS = 30
+    steps = cadence()
+    assert steps[1].describe() == "second reminder, 2 days overdue"
+    assert steps[10].describe() == "11th reminder, 20 days overdue"
+    # A step first reached late says how late.
+    assert steps[0].describe(days_overdue=4) == "first reminder, 4 days overdue"
+
+
+def test_notifications_say_which_reminder_and_how_overdue_in_plain_words(
+    reviewer_client: Client, reviewer: User, settings: Settings
+) -> None:
+    settings.REMINDER_FOLLOW_UP_DAYS = [3, 7]
+    settings.REMINDER_ESCALATE_AFTER_DAYS = 14
+    claim = ClaimFactory(assignee=reviewer, due_date=dt.date(2025, 10, 31))
+    for step, days, escalation in [(0, 1, False), (2, 7, False), (3, 14, True)]:
+        Reminder.objects.create(
+            claim=claim,
+            recipient=reviewer,
+            due_date=claim.due_date,
+            step=step,
+            escalation=escalation,
+            channel=Channel.IN_APP,
+            created_at=dt.datetime(2025, 10, 31, 12, tzinfo=dt.UTC) + dt.timedelta(days=days),
+        )
+
+    html = reviewer_client.get(reverse("notifications:list")).content.decode()
+
+    assert "First reminder, due date passed" in html
+    assert "Third reminder, 7 days overdue" in html
+    assert "Escalated to the editors, 14 days overdue" in html
+    assert "Follow-up" not in html

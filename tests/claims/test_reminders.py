@@ -449,7 +449,7 @@ def test_a_follow_up_event_names_the_assignee_and_how_late_it_is(reviewer: User)
     sweep_at(at(3))
 
     event = ClaimEvent.objects.get(claim=claim, kind=EventKind.REMINDER_SENT)
-    assert event.note == "follow-up 1 to reviewer, 3 days overdue"
+    assert event.note == "second reminder to reviewer, 3 days overdue"
 
 
 # --- The digest -----------------------------------------------------------------------------
@@ -942,4 +942,4 @@ def test_the_claim_page_shows_the_reminder_in_its_timeline(client: Client, revie
 
     html = client.get(claim.get_absolute_url()).content.decode()
 
-    assert "sent a reminder: follow-up 1 to reviewer, 3 days overdue" in " ".join(html.split())
+    assert "sent a reminder: second reminder to reviewer, 3 days overdue" in " ".join(html.split())

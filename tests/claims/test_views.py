@@ -250,3 +250,40 @@ def test_edit_claim_saves_and_records_the_change(as_editor) -> None:
     assert claim.statement == "Changed"
     event = claim.events.get()
     assert set(event.data["changes"]) >= {"statement", "tags"}
+
+
+def test_a_stale_and_invalid_form_says_first_that_someone_else_changed_the_claim(
+    as_reviewer, editor
+) -> None:
+    claim = ClaimFactory()
+    as_reviewer.post(f"/claims/{claim.pk}/take/", {"version": 1})
+    response = as_reviewer.post(
+        f"/claims/{claim.pk}/resolve/",
+        {"version": 1, "status": "not_fulfilled", "note": "Called off"},  # no reason
+        **HTMX,
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "This claim changed while you were working on it" in html
+    assert "took the claim" in html
+    assert "Say why it was not fulfilled." in html
+    # The form keeps what was typed, now at the version its user has been shown.
+    assert "\nCalled off</textarea>" in html
+    assert 'name="version" value="2" id="id_resolve_version"' in html
+    assert 'name="version" value="1"' not in html
+    assert Claim.objects.get(pk=claim.pk).status == ClaimStatus.OPEN
+
+
+def test_a_stale_form_refused_by_the_service_also_says_the_claim_changed(as_reviewer) -> None:
+    claim = ClaimFactory()
+    as_reviewer.post(f"/claims/{claim.pk}/take/", {"version": 1})
+    with time_machine.travel(dt.datetime(2025, 11, 5, 12, tzinfo=dt.UTC), tick=False):
+        response = as_reviewer.post(
+            f"/claims/{claim.pk}/resolve/",
+            {"version": 1, "status": "fulfilled", "outcome_date": "2025-12-01"},
+            **HTMX,
+        )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "This claim changed while you were working on it" in html
+    assert "The outcome date is in the future." in html
