@@ -702,7 +702,10 @@ def send_pending_digests(
         for batch in _batches(recipient_ids, RECIPIENTS_PER_LEASE):
             leased = _lease_digest_rows(batch, now=now, sweep_id=sweep_id, early=early)
             for recipient_id, rows in leased.items():
+                if not stop and run is not None and run.out_of_time():
+                    stop = summary.stopped
                 if stop or failures_in_a_row >= STOP_AFTER_FAILURES_IN_A_ROW:
+                    # Given back: the next sweep takes them at once.
                     _release([row.id for row in rows])
                     continue
                 outcome, reconnected = send_digest(
@@ -717,8 +720,6 @@ def send_pending_digests(
                 if reconnected and lock is not None and not lock.reacquire():
                     # The lock went with the old session and another sweep has it now.
                     stop = summary.stopped = "another sweep took over after a database reconnection"
-                elif run is not None and run.out_of_time():
-                    stop = summary.stopped
             if failures_in_a_row >= STOP_AFTER_FAILURES_IN_A_ROW:
                 logger.error(
                     "%d digests failed in a row; the rest wait for the next sweep",

@@ -817,6 +817,24 @@ def test_a_sweep_out_of_time_stops_and_leaves_the_rest_to_the_next(
     assert Reminder.objects.filter(channel=Channel.IN_APP).count() == len(claims)
 
 
+def test_digests_not_sent_by_the_time_limit_are_given_back_to_the_next_sweep(
+    reviewer: User,
+) -> None:
+    ClaimFactory(assignee=reviewer)
+    ClaimFactory(assignee=UserFactory(username="other", groups=["Reviewers"]))
+    with time_machine.travel(at(1).replace(tzinfo=NEW_YORK), tick=False):
+        run = reminders._Run(
+            now=timezone.now(), today=dt.date(2025, 11, 1), summary=SweepSummary(), deadline=0
+        )
+        reminders.record_due_reminders(run)
+
+        summary = reminders.send_pending_digests(now=timezone.now(), summary=run.summary, run=run)
+
+    assert (summary.digests_sent, summary.stopped) == (0, "time limit of 600 s reached")
+    assert not Reminder.objects.filter(channel=Channel.EMAIL, next_attempt_at__isnull=False)
+    assert sweep_at(at(1, 9, 1)).digests_sent == 2
+
+
 def test_a_scheduled_sweep_takes_a_retry_due_before_the_next_tick(
     reviewer: User, flaky_mail: type[FlakyBackend]
 ) -> None:
