@@ -15,7 +15,13 @@ PostgreSQL server at --server, migrates it, and then, each in a fresh child proc
    this server).
 
 --background adds claims no sweep may remind (resolved, due later, without a date), e.g.
-950000 for a 1M-claim table. Email goes to a counting backend: nothing is sent, but every
+950000 for a 1M-claim table.
+
+--race N is the drill of issue 9: --race-claims claims (default 5000) fall due at once for
+the first --race-people reviewers (default 50), and N sweeps start in N processes at the
+same moment (each waits for a common start time after Django has loaded); the digests of
+all of them are counted per recipient, and must be exactly one each. --race-only skips the
+timings above. Email goes to a counting backend: nothing is sent, but every
 digest is rendered and serialised as the SMTP backend would. The figures go in
 bench/README.md, "Reminder sweep".
 """
@@ -99,6 +105,7 @@ def child_sweep() -> dict[str, object]:
     return {
         "seconds": seconds,
         "summary": summary.as_dict(),
+        "per_recipient": dict(counts),
         "digests": sum(counts.values()),
         "recipients": len(counts),
         "max_digests_per_recipient": max(counts.values(), default=0),
@@ -128,10 +135,49 @@ def child_idle(runs: int) -> dict[str, object]:
     }
 
 
+def child_race_sweep(start_at: float) -> dict[str, object]:
+    from django.db import connection
+
+    connection.ensure_connection()
+    # Django loaded and connected: all sweeps of the drill start together.
+    time.sleep(max(0.0, start_at - time.time()))
+    return child_sweep()
+
+
 def run_child(args: argparse.Namespace, mode: str) -> dict:
     command = [sys.executable, __file__, "--child", mode, "--database-url", args.database_url]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
+
+
+def race(args: argparse.Namespace, reviewers: list[int]) -> bool:
+    """N sweeps at once over newly overdue claims: exactly one digest per person?"""
+    create_overdue_claims(args.race_claims, reviewers[: args.race_people])
+    start_at = time.time() + 8  # time for every child to load Django and connect
+    command = [sys.executable, __file__, "--child", "race", "--database-url", args.database_url]
+    children = [
+        subprocess.Popen([*command, "--start-at", str(start_at)], stdout=subprocess.PIPE, text=True)
+        for _ in range(args.race)
+    ]
+    results = []
+    for child in children:
+        output, _ = child.communicate()
+        assert child.returncode == 0, child.returncode
+        results.append(json.loads(output.strip().splitlines()[-1]))
+    per_recipient: Counter[str] = Counter()
+    for result in results:
+        per_recipient.update(result["per_recipient"])
+    ran = [r for r in results if not r["summary"].get("skipped")]
+    claims = sum(r["summary"]["claims"] for r in results)
+    counts = sorted(per_recipient.values())
+    timings = ", ".join(f"{r['seconds']:.1f} s" for r in ran)
+    print(
+        f"Race: {args.race} sweeps at once over {args.race_claims:,} newly overdue claims for "
+        f"{args.race_people} people: {len(ran)} ran ({timings}), "
+        f"{args.race - len(ran)} skipped; {claims:,} claims reminded; {sum(counts)} digests to "
+        f"{len(counts)} people (min {counts[0] if counts else 0}, max {counts[-1] if counts else 0} each)"
+    )
+    return claims == args.race_claims and counts == [1] * args.race_people
 
 
 # --- Data -----------------------------------------------------------------------------------
@@ -314,12 +360,20 @@ def main() -> int:
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="claimtrack_bench_sweep")
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
-    parser.add_argument("--child", choices=["sweep", "idle"], help=argparse.SUPPRESS)
+    parser.add_argument("--race", type=int, default=0)
+    parser.add_argument("--race-claims", type=int, default=5000)
+    parser.add_argument("--race-people", type=int, default=50)
+    parser.add_argument("--race-only", action="store_true")
+    parser.add_argument("--child", choices=["sweep", "idle", "race"], help=argparse.SUPPRESS)
+    parser.add_argument("--start-at", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.child:
         configure(args.database_url)
-        result = child_sweep() if args.child == "sweep" else child_idle(args.idle_runs)
+        if args.child == "race":
+            result = child_race_sweep(args.start_at)
+        else:
+            result = child_sweep() if args.child == "sweep" else child_idle(args.idle_runs)
         print(json.dumps(result))
         return 0
 
@@ -334,6 +388,10 @@ def main() -> int:
         f"Database {args.database}: {args.reviewers} reviewers, 3 editors; "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
+    if args.race_only:
+        ok = race(args, reviewers)
+        print("Targets met." if ok else "TARGETS MISSED.")
+        return 0 if ok else 1
     if args.background:
         started = time.perf_counter()
         create_background_claims(args.background, reviewers)
@@ -379,6 +437,8 @@ def main() -> int:
         cursor.execute("VACUUM ANALYZE claims_claim, claims_reminder, claims_claimevent")
     steady = idle(f"{label}, vacuumed")
     ok = ok and steady["median_ms"] < 200
+    if args.race:
+        ok = race(args, reviewers) and ok
     print("Targets met." if ok else "TARGETS MISSED.")
     return 0 if ok else 1
 

@@ -438,6 +438,9 @@ class Reminder(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # The sweep (Celery task id) that leased the row for its digest until next_attempt_at:
+    # the same task retried takes its own rows back at once instead of waiting out the lease.
+    leased_by = models.CharField(max_length=64, blank=True, default="", db_default="")
     last_error = models.TextField(blank=True)
 
     class Meta:

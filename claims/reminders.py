@@ -27,6 +27,11 @@ reached, and never the earlier ones afterwards. A claim has reached a step when 
 reminder of that step or a later one exists for its current due date; so a moved deadline
 starts the cadence again, and a reassigned claim goes on from its step with the new assignee.
 
+One sweep at a time: a sweep holds SweepLock while it works (a PostgreSQL advisory lock, a
+file lock on SQLite); a second sweep, started by beat, a change, or by hand, finds it taken
+and returns at once, saying so. Two sweeps recording side by side used to split a person's
+reminders between them, and each sent its own digest.
+
 Which claims a sweep looks at: `Claim.next_reminder_on`, the date its next step falls due
 (or its snooze ends), indexed for open claims. claims.services sets it to the first step
 (`first_reminder_on`) when a claim is logged, reopened, snoozed or given a new deadline, and
@@ -38,6 +43,8 @@ check under the claim's lock skips steps already reminded of, and moves the date
 import datetime as dt
 import heapq
 import logging
+import time
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -49,7 +56,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Field, Model, Q, QuerySet
 from django.db.models.constants import OnConflict
 from django.template.loader import render_to_string
@@ -66,10 +73,10 @@ EDITORS_GROUP = "Editors"
 CHUNK_SIZE = 2000
 # Ids per `id__in` query: well under SQLite's limit on query parameters.
 ID_BATCH = 2000
-# A digest's rows belong to the sweep that claimed them for this long: far longer than one
-# send can take (EMAIL_TIMEOUT per SMTP command), so a slow send is never taken over by a
-# second sweep; if the worker dies mid-send, the rows are due again once it has passed.
-SEND_LEASE = dt.timedelta(minutes=15)
+# After a digest went out, marking its rows sent is tried again after these pauses (seconds),
+# on a fresh connection, before the sweep gives up: a database restart takes seconds, and
+# rows left unmarked are mailed a second time once their lease ends.
+MARK_SENT_RETRY_DELAYS = (1, 2, 4, 8, 15)
 # Backoff after a failed digest: 5 min, 10, 20, ... at most 6 hours between attempts. It
 # never gives up: a reminder recorded is never forgotten.
 RETRY_FIRST = dt.timedelta(minutes=5)
@@ -175,6 +182,112 @@ def recipients_for(
     return [assignee]
 
 
+# --- One sweep at a time -----------------------------------------------------------------
+
+# The PostgreSQL advisory lock of the running sweep: any constant, the same in every process.
+SWEEP_LOCK_KEY = 7_246_030_112_915_001
+
+
+class SweepLock:
+    """Held by the one sweep that works; a second one finds it taken and does nothing.
+
+    On PostgreSQL a session-level advisory lock on the sweep's connection, which also gets
+    SWEEP_STATEMENT_TIMEOUT_SECONDS as its statement_timeout and lock_timeout for as long
+    as it holds the lock (one query each way; the settings the connection had are
+    restored). Both: a COMMIT waiting for a row lock (the deferred foreign key checks of
+    the recorded reminders) ignores statement_timeout. The server drops the lock when the
+    session ends, so a worker killed mid-sweep never leaves it behind. Elsewhere (SQLite:
+    web, worker and beat on one machine) an exclusive flock on var/sweep.lock, which the
+    kernel drops when the process ends.
+    """
+
+    def __init__(self) -> None:
+        self.held = False
+        self._previous: tuple[str, str] | None = None
+        self._file: Any = None
+
+    def acquire(self) -> bool:
+        if connection.vendor == "postgresql":
+            timeout = f"{settings.SWEEP_STATEMENT_TIMEOUT_SECONDS}s"
+            with connection.cursor() as cursor:
+                # The timeouts are set only if the lock was taken (the subquery runs
+                # first), so a skipped sweep costs one query.
+                cursor.execute(
+                    "SELECT locked, statement, lock,"
+                    " set_config('statement_timeout', CASE WHEN locked THEN %s ELSE statement END, false),"
+                    " set_config('lock_timeout', CASE WHEN locked THEN %s ELSE lock END, false)"
+                    " FROM (SELECT pg_try_advisory_lock(%s) AS locked,"
+                    " current_setting('statement_timeout') AS statement,"
+                    " current_setting('lock_timeout') AS lock) AS attempt",
+                    [timeout, timeout, SWEEP_LOCK_KEY],
+                )
+                self.held, statement, lock, _, _ = cursor.fetchone()
+            if self.held and self._previous is None:
+                self._previous = (statement, lock)
+            return self.held
+        import fcntl  # POSIX; the embedded default runs on one machine
+
+        path = settings.VAR_DIR / "sweep.lock"
+        self._file = open(path, "a")  # noqa: SIM115 - held open for as long as the sweep runs
+        try:
+            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._file.close()
+            self._file = None
+            return False
+        self.held = True
+        return True
+
+    def reacquire(self) -> bool:
+        """After a reconnection: the new session holds neither the lock nor the timeout.
+
+        False if another sweep took the lock meanwhile; this one must then stop.
+        """
+        if connection.vendor != "postgresql":
+            return self.held
+        return self.acquire()
+
+    def release(self) -> None:
+        if not self.held:
+            return
+        self.held = False
+        if self._file is not None:
+            self._file.close()  # drops the flock
+            self._file = None
+            return
+        try:
+            with connection.cursor() as cursor:
+                statement, lock = self._previous or ("0", "0")
+                cursor.execute(
+                    "SELECT pg_advisory_unlock(%s), set_config('statement_timeout', %s, false),"
+                    " set_config('lock_timeout', %s, false)",
+                    [SWEEP_LOCK_KEY, statement, lock],
+                )
+        except DatabaseError:  # the session is gone, and its lock with it
+            logger.debug("Releasing the sweep lock failed", exc_info=True)
+
+
+def tick_window() -> dt.timedelta:
+    """How early a scheduled sweep takes retries: half the time until the next one.
+
+    A retry due a few seconds after a beat sweep started would otherwise wait a whole
+    SWEEP_EVERY_MINUTES; this way each goes out with the beat sweep nearest its time.
+    Sweeps queued by changes (any time, seconds apart) take retries only once due, so the
+    backoff of a failing mail server holds.
+    """
+    return dt.timedelta(minutes=settings.SWEEP_EVERY_MINUTES) / 2
+
+
+def send_lease() -> dt.timedelta:
+    """How long a digest's rows belong to the sweep that leased them.
+
+    Longer than a sweep can live (Celery kills it 60 s after SWEEP_TIME_LIMIT_SECONDS),
+    plus the tick window a scheduled sweep takes early: a slow send is never taken over by
+    another sweep. The same sweep retried takes its rows back at once (`leased_by`).
+    """
+    return dt.timedelta(seconds=settings.SWEEP_TIME_LIMIT_SECONDS + 60) + tick_window()
+
+
 # --- The sweep ------------------------------------------------------------------------------
 
 
@@ -192,8 +305,12 @@ class SweepSummary:
     unrouted: int = 0
     digests_sent: int = 0
     digests_failed: int = 0
+    # Another sweep was running: this one did nothing.
+    skipped: bool = False
+    # Why the sweep stopped before the end (the time limit, ...); the next sweep goes on.
+    stopped: str = ""
 
-    def as_dict(self) -> dict[str, int]:
+    def as_dict(self) -> dict[str, int | bool | str]:
         return {
             "claims": self.claims,
             "reminders": self.reminders,
@@ -201,9 +318,13 @@ class SweepSummary:
             "unrouted": self.unrouted,
             "digests_sent": self.digests_sent,
             "digests_failed": self.digests_failed,
+            "skipped": self.skipped,
+            "stopped": self.stopped,
         }
 
     def __str__(self) -> str:
+        if self.skipped:
+            return "Skipped: another sweep is running, and it does this one's work."
         text = (
             f"{_plural(self.claims, 'claim')} due for reminders; "
             f"recorded {_plural(self.reminders, 'reminder')} "
@@ -212,6 +333,8 @@ class SweepSummary:
         )
         if self.unrouted:
             text += f"; {_plural(self.unrouted, 'claim')} with nobody to remind (no active editors)"
+        if self.stopped:
+            text += f"; stopped early: {self.stopped}, the next sweep goes on"
         return text
 
 
@@ -220,6 +343,14 @@ class _Run:
     now: dt.datetime
     today: dt.date
     summary: SweepSummary
+    # time.monotonic() after which the sweep starts no new chunk or digest.
+    deadline: float = float("inf")
+
+    def out_of_time(self) -> bool:
+        if time.monotonic() < self.deadline:
+            return False
+        self.summary.stopped = f"time limit of {settings.SWEEP_TIME_LIMIT_SECONDS} s reached"
+        return True
 
     @cached_property
     def editors(self) -> list[Recipient]:
@@ -228,12 +359,39 @@ class _Run:
         return active_editors()
 
 
-def sweep_overdue(*, now: dt.datetime | None = None) -> SweepSummary:
-    """Record the reminders that have fallen due, then send the email digests."""
-    now = now or timezone.now()
-    run = _Run(now=now, today=newsroom_date(now), summary=SweepSummary())
-    record_due_reminders(run)
-    send_pending_digests(now=now, summary=run.summary)
+def sweep_overdue(
+    *, now: dt.datetime | None = None, sweep_id: str | None = None, scheduled: bool = False
+) -> SweepSummary:
+    """Record the reminders that have fallen due, then send the email digests.
+
+    Unless another sweep is running: then return at once, skipped. `sweep_id` names the
+    leases this sweep takes (the Celery task id, the same when the task is retried); a
+    `scheduled` sweep (beat) also takes the retries due within tick_window().
+    """
+    lock = SweepLock()
+    if not lock.acquire():
+        logger.info("Reminder sweep skipped: another sweep is running")
+        return SweepSummary(skipped=True)
+    try:
+        now = now or timezone.now()
+        run = _Run(
+            now=now,
+            today=newsroom_date(now),
+            summary=SweepSummary(),
+            deadline=time.monotonic() + settings.SWEEP_TIME_LIMIT_SECONDS,
+        )
+        record_due_reminders(run)
+        if not run.summary.stopped:
+            send_pending_digests(
+                now=now,
+                summary=run.summary,
+                sweep_id=sweep_id,
+                early=tick_window() if scheduled else dt.timedelta(0),
+                run=run,
+                lock=lock,
+            )
+    finally:
+        lock.release()
     logger.info("Reminder sweep: %s", run.summary)
     return run.summary
 
@@ -289,7 +447,7 @@ def record_due_reminders(run: _Run) -> None:
                 for claim_id in _record_step(group, step=step, run=run):
                     del next_on[claim_id]
             _set_next_reminder_on(next_on)
-        if len(candidates) < CHUNK_SIZE:
+        if len(candidates) < CHUNK_SIZE or run.out_of_time():
             break
         after = (candidates[-1][1], candidates[-1][0])
 
@@ -507,14 +665,19 @@ def _event_note(*, step: Step, people: Sequence[Recipient], to_assignee: bool, d
 # --- Email digests -----------------------------------------------------------------------
 
 
-def _email_due(now: dt.datetime) -> Q:
-    """Email reminders not sent yet whose next attempt has come (or that were never tried).
+def _email_due(
+    now: dt.datetime, *, sweep_id: str | None = None, early: dt.timedelta = dt.timedelta(0)
+) -> Q:
+    """Email reminders not sent yet whose next attempt has come (or that were never tried),
+    or comes within `early`, and those leased by the sweep `sweep_id` itself (a retried
+    task taking back its own rows).
 
     Served by the partial index reminder_unsent_email.
     """
-    return Q(channel=Channel.EMAIL, sent_at__isnull=True) & (
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    )
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + early)
+    if sweep_id:
+        due |= Q(leased_by=sweep_id)
+    return Q(channel=Channel.EMAIL, sent_at__isnull=True) & due
 
 
 def _batches(ids: Sequence[int], size: int = ID_BATCH) -> Iterator[Sequence[int]]:
@@ -536,13 +699,20 @@ class _EmailRow:
 
 
 def send_pending_digests(
-    *, now: dt.datetime | None = None, summary: SweepSummary | None = None
+    *,
+    now: dt.datetime | None = None,
+    summary: SweepSummary | None = None,
+    sweep_id: str | None = None,
+    early: dt.timedelta = dt.timedelta(0),
+    run: _Run | None = None,
+    lock: SweepLock | None = None,
 ) -> SweepSummary:
     """Send one digest to every person with email reminders due, and record the outcome."""
     now = now or timezone.now()
     summary = summary if summary is not None else SweepSummary()
+    sweep_id = sweep_id or uuid.uuid4().hex
     recipient_ids = list(
-        Reminder.objects.filter(_email_due(now))
+        Reminder.objects.filter(_email_due(now, sweep_id=sweep_id, early=early))
         .order_by("recipient_id")
         .values_list("recipient_id", flat=True)
         .distinct()
@@ -552,13 +722,18 @@ def send_pending_digests(
     # One connection for the whole sweep: one SMTP login for hundreds of digests.
     connection = get_connection()
     failures_in_a_row = 0
+    stop = ""
     try:
         for batch in _batches(recipient_ids, RECIPIENTS_PER_LEASE):
-            for recipient_id, rows in _lease_digest_rows(batch, now=now).items():
-                if failures_in_a_row >= STOP_AFTER_FAILURES_IN_A_ROW:
+            leased = _lease_digest_rows(batch, now=now, sweep_id=sweep_id, early=early)
+            for recipient_id, rows in leased.items():
+                if not stop and run is not None and run.out_of_time():
+                    stop = summary.stopped
+                if stop or failures_in_a_row >= STOP_AFTER_FAILURES_IN_A_ROW:
+                    # Given back: the next sweep takes them at once.
                     _release([row.id for row in rows])
                     continue
-                outcome = send_digest(
+                outcome, reconnected = send_digest(
                     recipient_id=recipient_id, rows=rows, connection=connection, now=now
                 )
                 if outcome is True:
@@ -567,11 +742,16 @@ def send_pending_digests(
                 elif outcome is False:
                     summary.digests_failed += 1
                     failures_in_a_row += 1
+                if reconnected and lock is not None and not lock.reacquire():
+                    # The lock went with the old session and another sweep has it now.
+                    stop = summary.stopped = "another sweep took over after a database reconnection"
             if failures_in_a_row >= STOP_AFTER_FAILURES_IN_A_ROW:
                 logger.error(
                     "%d digests failed in a row; the rest wait for the next sweep",
                     failures_in_a_row,
                 )
+                break
+            if stop:
                 break
     finally:
         _close_quietly(connection)
@@ -579,7 +759,11 @@ def send_pending_digests(
 
 
 def _lease_digest_rows(
-    recipient_ids: Sequence[int], *, now: dt.datetime
+    recipient_ids: Sequence[int],
+    *,
+    now: dt.datetime,
+    sweep_id: str = "",
+    early: dt.timedelta = dt.timedelta(0),
 ) -> dict[int, list[_EmailRow]]:
     """Lease the due email rows of these people to this sweep, by person.
 
@@ -604,7 +788,9 @@ def _lease_digest_rows(
             .values_list("pk", flat=True)
         )
         rows = (
-            Reminder.objects.filter(_email_due(now), recipient_id__in=people)
+            Reminder.objects.filter(
+                _email_due(now, sweep_id=sweep_id, early=early), recipient_id__in=people
+            )
             .order_by("recipient_id", "id")
             .values_list(
                 "recipient_id",
@@ -624,7 +810,9 @@ def _lease_digest_rows(
             )
         ids = [row.id for rows in leased.values() for row in rows]
         for batch in _batches(ids):
-            Reminder.objects.filter(id__in=batch).update(next_attempt_at=now + SEND_LEASE)
+            Reminder.objects.filter(id__in=batch).update(
+                next_attempt_at=now + send_lease(), leased_by=sweep_id
+            )
     return leased
 
 
@@ -661,11 +849,12 @@ def send_digest(
     rows: Sequence[_EmailRow],
     connection: BaseEmailBackend,
     now: dt.datetime,
-) -> bool | None:
+) -> tuple[bool | None, bool]:
     """Send one person's leased email reminders as one digest.
 
-    True if sent; False if the mail failed (the rows are retried later, with backoff); None
-    if there was nothing to send (the rows are settled unsent, saying why).
+    First: True if sent; False if the mail failed (the rows are retried later, with
+    backoff); None if there was nothing to send (the rows are settled unsent, saying why).
+    Second: whether marking the rows sent needed a new database connection.
     """
     user_model = get_user_model()
     user = user_model.objects.filter(pk=recipient_id).first()
@@ -676,7 +865,7 @@ def send_digest(
             now=now,
             reason="Not emailed: the person has no active email address.",
         )
-        return None
+        return None, False
     _settle_unsent(
         [row.id for row in rows if not row.current],
         now=now,
@@ -684,7 +873,7 @@ def send_digest(
     )
     rows = [row for row in rows if row.current]
     if not rows:
-        return None
+        return None, False
     message = build_digest(
         user=user, address=address, digest=collect_digest(rows, today=newsroom_date(now))
     )
@@ -697,12 +886,56 @@ def send_digest(
         logger.warning("Reminder digest to user %s failed: %s", recipient_id, exc)
         # Reconnect for the next digest: the failure may have broken the connection.
         _close_quietly(connection)
-        return False
-    for batch in _batches([row.id for row in rows]):
-        Reminder.objects.filter(id__in=batch, sent_at__isnull=True).update(
-            sent_at=timezone.now(), next_attempt_at=None, last_error="", attempts=F("attempts") + 1
-        )
-    return True
+        return False, False
+    return True, _mark_sent([row.id for row in rows])
+
+
+def _mark_sent(ids: Sequence[int]) -> bool:
+    """Mark the rows of a digest that went out as sent; whether it took a reconnection.
+
+    The mail is gone: if the database fails now (a restart, a failover), the rows must
+    still be marked, or they are mailed again once their lease ends. So each failure drops
+    the broken connection and tries again on a new one, MARK_SENT_RETRY_DELAYS apart,
+    before giving up (the error then ends the sweep, and the task is retried).
+    """
+    reconnected = False
+    for pause in (*MARK_SENT_RETRY_DELAYS, None):
+        try:
+            for batch in _batches(ids):
+                Reminder.objects.filter(id__in=batch, sent_at__isnull=True).update(
+                    sent_at=timezone.now(),
+                    next_attempt_at=None,
+                    leased_by="",
+                    last_error="",
+                    attempts=F("attempts") + 1,
+                )
+            return reconnected
+        except (OperationalError, InterfaceError) as exc:
+            if pause is None:
+                raise
+            logger.warning(
+                "Marking a sent digest failed (%s); trying again on a new connection in %d s",
+                exc,
+                pause,
+            )
+            _drop_connection()
+            time.sleep(pause)
+            reconnected = True
+    return reconnected
+
+
+def _drop_connection() -> None:
+    """Close the database connection so that the next query opens a new one.
+
+    Not inside a transaction (a test's): closing there would break it, and a connection in
+    a transaction that failed is not reused anyway.
+    """
+    if connection.in_atomic_block:
+        return
+    try:
+        connection.close()
+    except DatabaseError:  # a broken connection may fail to close; it is dropped anyway
+        logger.debug("Closing the broken database connection failed", exc_info=True)
 
 
 def _back_off(rows: Iterable[_EmailRow], *, now: dt.datetime, error: str) -> None:
@@ -713,21 +946,26 @@ def _back_off(rows: Iterable[_EmailRow], *, now: dt.datetime, error: str) -> Non
         delay = min(RETRY_FIRST * 2**attempts, RETRY_MAX)
         for batch in _batches(ids):
             Reminder.objects.filter(id__in=batch, sent_at__isnull=True).update(
-                next_attempt_at=now + delay, last_error=error[:2000], attempts=F("attempts") + 1
+                next_attempt_at=now + delay,
+                leased_by="",
+                last_error=error[:2000],
+                attempts=F("attempts") + 1,
             )
 
 
 def _release(ids: Sequence[int]) -> None:
     """Give back leased rows this sweep did not try: the next sweep takes them at once."""
     for batch in _batches(ids):
-        Reminder.objects.filter(id__in=batch, sent_at__isnull=True).update(next_attempt_at=None)
+        Reminder.objects.filter(id__in=batch, sent_at__isnull=True).update(
+            next_attempt_at=None, leased_by=""
+        )
 
 
 def _settle_unsent(ids: Sequence[int], *, now: dt.datetime, reason: str) -> None:
     """Close email rows that must never be sent, saying why, so no sweep picks them up again."""
     for batch in _batches(ids):
         Reminder.objects.filter(id__in=batch, sent_at__isnull=True).update(
-            sent_at=now, next_attempt_at=None, last_error=reason
+            sent_at=now, next_attempt_at=None, leased_by="", last_error=reason
         )
 
 

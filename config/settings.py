@@ -163,6 +163,13 @@ CACHES = {
 }
 
 # --- Celery -----------------------------------------------------------------------------
+# Every call the web app makes to the broker (queueing a sweep, /healthz) gives up after this
+# many seconds: a broker that hangs instead of refusing must not hold a request for longer.
+BROKER_TIMEOUT_SECONDS = env_int("BROKER_TIMEOUT_SECONDS", 2)
+if BROKER_TIMEOUT_SECONDS < 1:
+    raise ImproperlyConfigured("BROKER_TIMEOUT_SECONDS must be at least 1")
+# /healthz answers within this many seconds whatever hangs, saying which part did not answer.
+HEALTHZ_TIMEOUT_SECONDS = env_int("HEALTHZ_TIMEOUT_SECONDS", BROKER_TIMEOUT_SECONDS + 1)
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
@@ -170,6 +177,16 @@ if REDIS_URL:
         # Longer than the longest task (a sweep), so an unacknowledged task is not handed
         # to a second worker while the first still runs it.
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    }
+    # Shared by every process (web, worker, beat), for the marker of a pending sweep.
+    CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "claimtrack",
+        "OPTIONS": {
+            "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+            "socket_timeout": BROKER_TIMEOUT_SECONDS,
+        },
     }
 else:
     # Embedded default: a broker in the file system, no server needed.
@@ -184,6 +201,16 @@ else:
         "store_processed": False,
         "control_folder": str(BROKER_DIR / "control"),
     }
+    CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "shared-cache"),
+    }
+# Options of the web app's own broker connections only: on the worker's consuming
+# connection a short socket timeout would only cost reconnections.
+WEB_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+    "socket_timeout": BROKER_TIMEOUT_SECONDS,
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -191,11 +218,56 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = env("TIME_ZONE", "UTC")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Sweeps -------------------------------------------------------------------------------
 SWEEP_EVERY_MINUTES = env_int("SWEEP_EVERY_MINUTES", 15)
+if not 1 <= SWEEP_EVERY_MINUTES <= 24 * 60:
+    raise ImproperlyConfigured(
+        f"SWEEP_EVERY_MINUTES must be from 1 to 1440 (a day), not {SWEEP_EVERY_MINUTES}"
+    )
+if 60 % SWEEP_EVERY_MINUTES == 0:  # on the clock: every 15 minutes is :00, :15, :30, :45
+    _sweep_schedule: object = crontab(minute=f"*/{SWEEP_EVERY_MINUTES}")
+elif SWEEP_EVERY_MINUTES % 60 == 0 and 24 % (SWEEP_EVERY_MINUTES // 60) == 0:
+    _sweep_schedule = crontab(minute=0, hour=f"*/{SWEEP_EVERY_MINUTES // 60}")
+else:
+    # Not a divisor of the hour (or the day): "*/45" would fire at :00 and :45, 45 and 15
+    # minutes apart. Every N minutes from when beat starts instead.
+    _sweep_schedule = dt.timedelta(minutes=SWEEP_EVERY_MINUTES)
+# A sweep stops starting new work after this many seconds and leaves the rest to the next
+# one; Celery interrupts it 30 s later and kills it 60 s later (prefork pool), so a hung
+# sweep gives its worker back long before the broker would hand the task out again.
+SWEEP_TIME_LIMIT_SECONDS = env_int("SWEEP_TIME_LIMIT_SECONDS", 600)
+# Longest statement (and lock wait) of a sweep on PostgreSQL, whose largest statements take
+# a second or two: a stuck query or a row lock held elsewhere ends in an error and a retry
+# instead of a held worker slot.
+SWEEP_STATEMENT_TIMEOUT_SECONDS = env_int("SWEEP_STATEMENT_TIMEOUT_SECONDS", 60)
+# Changes that make a reminder due queue one sweep this many seconds later, which serves
+# every change made meanwhile.
+SWEEP_COALESCE_SECONDS = env_int("SWEEP_COALESCE_SECONDS", 10)
+if (
+    SWEEP_TIME_LIMIT_SECONDS < 60
+    or SWEEP_STATEMENT_TIMEOUT_SECONDS < 1
+    or SWEEP_COALESCE_SECONDS < 0
+):
+    raise ImproperlyConfigured(
+        "SWEEP_TIME_LIMIT_SECONDS must be at least 60, SWEEP_STATEMENT_TIMEOUT_SECONDS at least "
+        "1 and SWEEP_COALESCE_SECONDS at least 0"
+    )
+if (
+    REDIS_URL
+    and CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= SWEEP_TIME_LIMIT_SECONDS + 60
+):
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must be longer than SWEEP_TIME_LIMIT_SECONDS + 60, or Redis "
+        "hands a sweep that is still running to a second worker"
+    )
 CELERY_BEAT_SCHEDULE = {
     "sweep-overdue": {
         "task": "claims.tasks.sweep_overdue",
-        "schedule": crontab(minute=f"*/{SWEEP_EVERY_MINUTES}"),
+        "schedule": _sweep_schedule,
+        # A sweep queued while no worker was running is stale once the next one is due;
+        # dropping it loses nothing, because what is due lives in the database.
+        "options": {"expires": SWEEP_EVERY_MINUTES * 60},
     },
 }
 
@@ -328,6 +400,3 @@ if _reminder_days != sorted(set(_reminder_days)):  # each step strictly after th
 REMINDER_DIGEST_MAX_CLAIMS = env_int("REMINDER_DIGEST_MAX_CLAIMS", 50)
 # How often an open page asks for the unread count in the navigation.
 NOTIFICATIONS_REFRESH_SECONDS = env_int("NOTIFICATIONS_REFRESH_SECONDS", 60)
-# A sweep queued while no worker was running is stale once the next one is due; dropping it
-# loses nothing, because what is due lives in the database.
-CELERY_BEAT_SCHEDULE["sweep-overdue"]["options"] = {"expires": SWEEP_EVERY_MINUTES * 60}

@@ -63,6 +63,15 @@ def _local_cache(settings) -> None:
     caches["local"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_pending_sweep() -> None:
+    # The marker of a pending sweep lives in Redis or var/ and outlives a test: left by one
+    # test's change, it would keep the next test's change from queueing a sweep.
+    from claims.tasks import SWEEP_PENDING_KEY
+
+    caches["shared"].delete(SWEEP_PENDING_KEY)
+
+
 @pytest.fixture
 def reader(db):
     return UserFactory(username="reader", groups=["Readers"])

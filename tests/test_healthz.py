@@ -1,3 +1,7 @@
+import contextlib
+import socket
+import threading
+
 import pytest
 from celery import Celery
 from django.db import OperationalError
@@ -57,3 +61,81 @@ def test_livez_answers_ok_without_login_or_database(client) -> None:
     assert response.content == b"ok"
     assert "no-cache" in response["Cache-Control"]
     assert client.post("/livez").status_code == 405
+
+
+@pytest.fixture
+def hanging_broker(monkeypatch, settings):
+    """A broker that accepts connections and never answers (Redis frozen by SIGSTOP)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    accepted = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            with contextlib.suppress(OSError):
+                accepted.append(server.accept()[0])
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    settings.BROKER_TIMEOUT_SECONDS = 1
+    settings.WEB_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    port = server.getsockname()[1]
+    monkeypatch.setattr(views, "celery_app", Celery(broker=f"redis://127.0.0.1:{port}/1"))
+    yield
+    stop.set()
+    thread.join(5)
+    for conn in accepted:
+        conn.close()
+    server.close()
+
+
+def get_healthz(client):
+    """GET /healthz from a thread; fails if it never answers (a bound, not a timing check)."""
+    responses = []
+    thread = threading.Thread(target=lambda: responses.append(client.get("/healthz")), daemon=True)
+    thread.start()
+    thread.join(60)
+    assert responses, "/healthz did not answer"
+    return responses[0]
+
+
+@pytest.mark.django_db
+def test_it_answers_503_naming_the_broker_when_the_broker_hangs(client, hanging_broker) -> None:
+    response = get_healthz(client)
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    assert body["database"] == "ok"
+    assert body["broker"] != "ok"
+
+
+@pytest.mark.django_db
+def test_it_answers_by_its_time_limit_and_runs_one_check_at_a_time(
+    client, monkeypatch, settings
+) -> None:
+    # A check stuck beyond every socket timeout: /healthz still answers, and later requests
+    # wait on the same check instead of tying up one more thread each.
+    settings.HEALTHZ_TIMEOUT_SECONDS = 1
+    release = threading.Event()
+    calls = []
+
+    def stuck_broker() -> tuple[bool, str]:
+        calls.append(1)
+        release.wait(60)
+        return True, "ok"
+
+    monkeypatch.setattr(views, "_broker_ok", stuck_broker)
+    try:
+        first = get_healthz(client)
+        second = get_healthz(client)
+    finally:
+        release.set()
+
+    for response in (first, second):
+        assert response.status_code == 503
+        assert response.json() == {"status": "unavailable", "database": "ok", "broker": "timeout"}
+    assert len(calls) == 1

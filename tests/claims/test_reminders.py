@@ -20,7 +20,7 @@ import time_machine
 from django.contrib.auth.models import User
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
-from django.db import connections, transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import DjangoAssertNumQueries, Settings
@@ -575,8 +575,9 @@ def test_a_sweep_with_nothing_due_is_a_handful_of_queries(
     ClaimFactory(assignee=reviewer)
     sweep_at(at(1))
 
-    # One for the claims whose next reminder date has come (none), one for unsent emails.
-    with django_assert_max_num_queries(2):
+    # One for the claims whose next reminder date has come (none), one for unsent emails;
+    # on PostgreSQL one more each to take and to give back the sweep lock.
+    with django_assert_max_num_queries(4):
         sweep_at(at(1, 12))
 
 
@@ -744,6 +745,152 @@ def test_rows_leased_by_another_sweep_are_left_to_it(reviewer: User) -> None:
     assert mail.outbox == []
 
 
+# --- One sweep at a time ---------------------------------------------------------------
+
+
+@pytest.fixture
+def sweep_running_elsewhere() -> Iterator[None]:
+    """Another sweep holds the sweep lock (from its own thread and database connection)."""
+    holding, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        lock = reminders.SweepLock()
+        try:
+            assert lock.acquire()
+            holding.set()
+            done.wait(60)
+            lock.release()
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert holding.wait(30)
+    yield
+    done.set()
+    holder.join(30)
+
+
+def test_a_second_sweep_returns_at_once_while_one_runs(
+    reviewer: User, sweep_running_elsewhere: None
+) -> None:
+    ClaimFactory(assignee=reviewer)
+
+    summary = sweep_at(at(1))
+
+    assert summary.skipped
+    assert str(summary) == "Skipped: another sweep is running, and it does this one's work."
+    assert not Reminder.objects.exists()
+    assert mail.outbox == []
+
+
+def test_the_sweep_gives_the_lock_back_when_it_ends(reviewer: User) -> None:
+    ClaimFactory(assignee=reviewer)
+    ClaimFactory(assignee=reviewer, due_date=dt.date(2025, 11, 2))
+    first = sweep_at(at(1))
+
+    second = sweep_at(at(3))
+
+    assert not first.skipped and not second.skipped
+    assert (first.claims, second.claims) == (1, 2)
+
+
+def test_a_sweep_out_of_time_stops_and_leaves_the_rest_to_the_next(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, reviewer: User
+) -> None:
+    monkeypatch.setattr(reminders, "CHUNK_SIZE", 3)
+    claims = [ClaimFactory(assignee=reviewer) for _ in range(10)]
+    settings.SWEEP_TIME_LIMIT_SECONDS = 0
+
+    first = sweep_at(at(1, 9))
+
+    assert first.claims == 3
+    assert first.stopped == "time limit of 0 s reached"
+    assert str(first).endswith("; stopped early: time limit of 0 s reached, the next sweep goes on")
+    assert mail.outbox == []
+    settings.SWEEP_TIME_LIMIT_SECONDS = 600
+
+    second = sweep_at(at(1, 9, 15))
+
+    assert (second.claims, second.digests_sent, second.stopped) == (7, 1, "")
+    assert "10 overdue claims" in mail.outbox[0].subject
+    assert Reminder.objects.filter(channel=Channel.IN_APP).count() == len(claims)
+
+
+def test_digests_not_sent_by_the_time_limit_are_given_back_to_the_next_sweep(
+    reviewer: User,
+) -> None:
+    ClaimFactory(assignee=reviewer)
+    ClaimFactory(assignee=UserFactory(username="other", groups=["Reviewers"]))
+    with time_machine.travel(at(1).replace(tzinfo=NEW_YORK), tick=False):
+        run = reminders._Run(
+            now=timezone.now(), today=dt.date(2025, 11, 1), summary=SweepSummary(), deadline=0
+        )
+        reminders.record_due_reminders(run)
+
+        summary = reminders.send_pending_digests(now=timezone.now(), summary=run.summary, run=run)
+
+    assert (summary.digests_sent, summary.stopped) == (0, "time limit of 600 s reached")
+    assert not Reminder.objects.filter(channel=Channel.EMAIL, next_attempt_at__isnull=False)
+    assert sweep_at(at(1, 9, 1)).digests_sent == 2
+
+
+def test_a_scheduled_sweep_takes_a_retry_due_before_the_next_tick(
+    reviewer: User, flaky_mail: type[FlakyBackend]
+) -> None:
+    # A sweep queued by a change at 8:55:20 fails to mail: the retry is due at 9:00:20.
+    ClaimFactory(assignee=reviewer)
+    sweep_at(dt.datetime(2025, 11, 1, 8, 55, 20))
+    flaky_mail.budget = 10
+
+    # Another change at 8:58: its sweep keeps the backoff, and mails nothing.
+    assert sweep_at(at(1, 8, 58)).digests_sent == 0
+    # Beat's 9:00 sweep takes it, rather than leaving it to 9:15, a whole period later.
+    with time_machine.travel(at(1, 9).replace(tzinfo=NEW_YORK), tick=False):
+        summary = sweep_overdue(scheduled=True)
+
+    assert summary.digests_sent == 1
+    assert len(mails_to("reviewer")) == 1
+
+
+class DatabaseErrorOnce:
+    """An execute wrapper that fails the first statement containing `text` as a database
+    that went away would, without sending it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.failed = False
+
+    def __call__(
+        self, execute: Callable, sql: str, params: object, many: bool, context: dict
+    ) -> object:
+        if self.text in sql and not self.failed:
+            self.failed = True
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+
+# Transactional: the failed statement would otherwise doom the test's own transaction.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_marking_a_sent_digest_is_retried_when_the_database_fails(
+    monkeypatch: pytest.MonkeyPatch, reviewer: User
+) -> None:
+    monkeypatch.setattr(reminders, "MARK_SENT_RETRY_DELAYS", (0, 0))
+    ClaimFactory(assignee=reviewer)
+    fail = DatabaseErrorOnce('SET "sent_at"')
+
+    with connection.execute_wrapper(fail):
+        summary = sweep_at(at(1, 9))
+
+    assert fail.failed
+    assert summary.digests_sent == 1
+    row = Reminder.objects.get(channel=Channel.EMAIL)
+    assert row.sent_at is not None
+    # Not mailed again once the lease would have run out.
+    assert sweep_at(at(1, 10)).digests_sent == 0
+    assert len(mail.outbox) == 1
+
+
 # --- Sweeps racing on PostgreSQL ---------------------------------------------------------
 
 
@@ -876,6 +1023,145 @@ def test_a_persons_rows_are_leased_together_even_when_one_is_locked() -> None:
         this.join(30)
 
     assert len(leased[person.pk]) == 2
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_three_sweeps_at_once_send_one_digest_per_person(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Sweep A stops right after recording its first chunk, its claims still locked; B and C
+    # start meanwhile. They used to record the other chunks and mail them, and A then mailed
+    # its chunk: two digests for everyone. Now B and C see A running and return.
+    monkeypatch.setattr(reminders, "CHUNK_SIZE", 25)
+    people = [UserFactory(username=f"trio{i}", groups=["Reviewers"]) for i in range(5)]
+    for i in range(100):
+        ClaimFactory(assignee=people[i % 5])
+    paused, resume = threading.Event(), threading.Event()
+
+    def pause_after_first_reminders(
+        execute: Callable, sql: str, params: object, many: bool, context: dict
+    ) -> object:
+        result = execute(sql, params, many, context)
+        if sql.startswith('INSERT INTO "claims_reminder"') and not paused.is_set():
+            paused.set()
+            resume.wait(60)
+        return result
+
+    summaries: dict[str, SweepSummary] = {}
+
+    def sweep(name: str, wrapper: Callable | None = None) -> None:
+        try:
+            if wrapper is None:
+                summaries[name] = sweep_overdue()
+            else:
+                with connections["default"].execute_wrapper(wrapper):
+                    summaries[name] = sweep_overdue()
+        finally:
+            connections.close_all()
+
+    with time_machine.travel(at(1).replace(tzinfo=NEW_YORK), tick=True):
+        first = threading.Thread(target=sweep, args=("a", pause_after_first_reminders))
+        first.start()
+        assert paused.wait(60)
+        others = [threading.Thread(target=sweep, args=(name,)) for name in ("b", "c")]
+        for thread in others:
+            thread.start()
+        for thread in others:
+            thread.join(60)
+        resume.set()
+        first.join(60)
+
+    assert (summaries["b"].skipped, summaries["c"].skipped) == (True, True)
+    assert summaries["a"].claims == 100
+    assert Counter(message.to[0] for message in mail.outbox) == {
+        f"trio{i}@example.org": 1 for i in range(5)
+    }
+    assert all("20 overdue claims" in message.subject for message in mail.outbox)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_digest_is_marked_sent_after_the_database_connection_is_killed(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, reviewer: User
+) -> None:
+    # The mail goes out, then PostgreSQL ends the sweep's session (a restart, a failover)
+    # before the rows are marked sent: they used to be mailed again when the lease ran out.
+    monkeypatch.setattr(reminders, "MARK_SENT_RETRY_DELAYS", (0, 1))
+    settings.EMAIL_BACKEND = f"{__name__}.KillingBackend"
+    ClaimFactory(assignee=reviewer)
+    ClaimFactory(assignee=UserFactory(username="second", groups=["Reviewers"]))
+
+    first = sweep_at(at(1, 9))
+
+    assert KillingBackend.killed == 1
+    assert (first.digests_sent, first.stopped) == (2, "")
+    assert not Reminder.objects.filter(sent_at__isnull=True).exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert sweep_at(at(2, 9)).digests_sent == 0
+    assert len(mail.outbox) == 2
+    # The lock went with the killed session and was taken again; it is free now.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
+            "(SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+        assert cursor.fetchone()[0] == 0
+
+
+class KillingBackend(LocmemBackend):
+    """Delivers, then has PostgreSQL end the sending connection's session, once."""
+
+    killed = 0
+
+    def send_messages(self, messages: list[mail.EmailMessage]) -> int:
+        sent = super().send_messages(messages)
+        if not KillingBackend.killed:
+            import psycopg
+
+            pid = connection.connection.info.backend_pid
+            params = connection.get_connection_params()
+            params.pop("cursor_factory", None)
+            params.pop("context", None)
+            with psycopg.connect(**params, autocommit=True) as other:
+                other.execute("SELECT pg_terminate_backend(%s)", [pid])
+            KillingBackend.killed += 1
+        return sent
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_sweep_waiting_on_a_row_lock_gives_up_at_its_timeout(
+    settings: Settings, reviewer: User
+) -> None:
+    settings.SWEEP_STATEMENT_TIMEOUT_SECONDS = 1
+    ClaimFactory(assignee=reviewer)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_reviewer() -> None:
+        try:
+            with transaction.atomic():
+                list(User.objects.filter(pk=reviewer.pk).select_for_update())
+                locked.set()
+                release.wait(60)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_reviewer)
+    holder.start()
+    assert locked.wait(30)
+    try:
+        with pytest.raises(OperationalError, match="canceling statement due to lock timeout"):
+            sweep_at(at(1))
+    finally:
+        release.set()
+        holder.join(30)
+
+    # The connection is back to no timeouts, and the lock is free for the retry.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('statement_timeout'), current_setting('lock_timeout')"
+        )
+        assert cursor.fetchone() == ("0", "0")
+    assert sweep_at(at(1)).digests_sent == 1
 
 
 # --- Settings and the claim page ------------------------------------------------------------

@@ -1,10 +1,17 @@
 """The sweep as a Celery task and as a command, and the app with the broker down."""
 
+import contextlib
 import datetime as dt
 import io
 import logging
+import os
+import socket
+import subprocess
+import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -14,9 +21,10 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import call_command
-from django.db import OperationalError, connections
+from django.db import OperationalError, connection, connections
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks, Settings
 
 from claims import reminders, tasks
@@ -25,6 +33,8 @@ from config.celery import app as celery_app
 from tests.factories import ClaimFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # 1 November 2025, 09:00 UTC: claims due on 31 October (the factory's date) are overdue.
 MORNING_AFTER = dt.datetime(2025, 11, 1, 9, tzinfo=dt.UTC)
@@ -51,6 +61,8 @@ def test_the_task_runs_the_sweep(reviewer: User) -> None:
         "unrouted": 0,
         "digests_sent": 1,
         "digests_failed": 0,
+        "skipped": False,
+        "stopped": "",
     }
     assert len(mail.outbox) == 1
 
@@ -62,11 +74,11 @@ def test_the_task_retries_when_the_database_is_unavailable(
     real_sweep = reminders.sweep_overdue
     calls = []
 
-    def flaky_sweep() -> reminders.SweepSummary:
+    def flaky_sweep(**kwargs: object) -> reminders.SweepSummary:
         calls.append(1)
         if len(calls) < 3:
             raise OperationalError("the database system is starting up")
-        return real_sweep()
+        return real_sweep(**kwargs)
 
     monkeypatch.setattr(reminders, "sweep_overdue", flaky_sweep)
 
@@ -84,6 +96,122 @@ def test_the_task_is_acknowledged_late_and_retried_with_backoff() -> None:
     assert OperationalError in task.autoretry_for
     assert task.retry_backoff
     assert task.max_retries == 5
+
+
+def test_a_sweep_task_is_stopped_before_the_broker_would_hand_it_out_again(
+    settings: Settings,
+) -> None:
+    task = tasks.sweep_overdue
+    assert task.soft_time_limit == settings.SWEEP_TIME_LIMIT_SECONDS + 30
+    assert task.time_limit == settings.SWEEP_TIME_LIMIT_SECONDS + 60
+    if "visibility_timeout" in settings.CELERY_BROKER_TRANSPORT_OPTIONS:
+        assert task.time_limit < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+
+
+class FailOnce:
+    """An execute wrapper failing the first statement containing `text`, as a database
+    going away would."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.failed = False
+
+    def __call__(
+        self, execute: Callable, sql: str, params: object, many: bool, context: dict
+    ) -> object:
+        if self.text in sql and not self.failed:
+            self.failed = True
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+
+# Transactional: the failed statement would otherwise doom the test's own transaction.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_retried_sweep_takes_back_the_digests_it_had_leased(reviewer: User) -> None:
+    ClaimFactory(assignee=reviewer)
+    # The database goes away after the digest's rows were leased, before it was sent:
+    # the task is retried, and the retry mails it at once rather than after the lease.
+    fail = FailOnce('"claims_person"')
+
+    with time_machine.travel(MORNING_AFTER, tick=False), connection.execute_wrapper(fail):
+        result = tasks.sweep_overdue.apply()
+
+    assert fail.failed
+    assert result.successful()
+    assert [message.to for message in mail.outbox] == [[reviewer.email]]
+    row = Reminder.objects.get(channel=Channel.EMAIL)
+    assert (row.sent_at is not None, row.attempts, row.leased_by) == (True, 1, "")
+
+
+def test_leases_of_another_sweep_are_not_taken_back(reviewer: User) -> None:
+    ClaimFactory(assignee=reviewer)
+    with time_machine.travel(MORNING_AFTER, tick=False):
+        reminders.record_due_reminders(
+            reminders._Run(
+                now=timezone.now(), today=newsroom_today(), summary=reminders.SweepSummary()
+            )
+        )
+        reminders._lease_digest_rows([reviewer.pk], now=timezone.now(), sweep_id="other-task")
+
+        assert tasks.sweep_overdue.apply(task_id="this-task").get()["digests_sent"] == 0
+        assert tasks.sweep_overdue.apply(task_id="other-task").get()["digests_sent"] == 1
+
+
+@pytest.mark.parametrize(
+    ("every", "schedule"),
+    [
+        ("15", "<crontab: */15 * * * * (m/h/dM/MY/d)>"),
+        ("30", "<crontab: */30 * * * * (m/h/dM/MY/d)>"),
+        ("120", "<crontab: 0 */2 * * * (m/h/dM/MY/d)>"),
+        # Not "*/45", which fires at :00 and :45 (45 and then 15 minutes apart).
+        ("45", "0:45:00"),
+    ],
+)
+def test_beat_sweeps_at_even_intervals(tmp_path: Path, every: str, schedule: str) -> None:
+    result = run_manage(
+        tmp_path,
+        "shell",
+        "-c",
+        "from django.conf import settings; "
+        "print(settings.CELERY_BEAT_SCHEDULE['sweep-overdue']['schedule'])",
+        SWEEP_EVERY_MINUTES=every,
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == schedule
+
+
+@pytest.mark.parametrize("every", ["0", "-15", "2000"])
+def test_a_sweep_interval_that_makes_no_sense_is_refused_with_a_clear_message(
+    tmp_path: Path, every: str
+) -> None:
+    result = run_manage(tmp_path, "check", SWEEP_EVERY_MINUTES=every)
+
+    assert result.returncode != 0
+    assert f"SWEEP_EVERY_MINUTES must be from 1 to 1440 (a day), not {every}" in result.stderr
+
+
+def test_a_visibility_timeout_shorter_than_a_sweep_is_refused(tmp_path: Path) -> None:
+    result = run_manage(
+        tmp_path,
+        "check",
+        REDIS_URL="redis://127.0.0.1:6379/1",
+        CELERY_VISIBILITY_TIMEOUT="300",
+        SWEEP_TIME_LIMIT_SECONDS="600",
+    )
+
+    assert result.returncode != 0
+    assert "CELERY_VISIBILITY_TIMEOUT must be longer than" in result.stderr
+
+
+def run_manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**os.environ, "CLAIMTRACK_VAR_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_beat_runs_the_sweep_every_15_minutes_and_drops_stale_runs(
@@ -129,6 +257,35 @@ def test_the_command_run_again_does_nothing(reviewer: User) -> None:
     assert len(mail.outbox) == 1
 
 
+def test_the_command_says_so_and_does_nothing_while_another_sweep_runs(reviewer: User) -> None:
+    ClaimFactory(assignee=reviewer)
+    holding, done = threading.Event(), threading.Event()
+
+    def other_sweep() -> None:
+        lock = reminders.SweepLock()
+        try:
+            assert lock.acquire()
+            holding.set()
+            done.wait(60)
+            lock.release()
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=other_sweep)
+    holder.start()
+    assert holding.wait(30)
+    out = io.StringIO()
+    try:
+        with time_machine.travel(MORNING_AFTER, tick=False):
+            call_command("sweep_overdue", stdout=out)
+    finally:
+        done.set()
+        holder.join(30)
+
+    assert out.getvalue() == "Skipped: another sweep is running, and it does this one's work.\n"
+    assert not Reminder.objects.exists()
+
+
 class RefusingBackend(LocmemBackend):
     def send_messages(self, messages: list[mail.EmailMessage]) -> int:
         raise ConnectionRefusedError("mail server unreachable")
@@ -157,15 +314,19 @@ def broker_down(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
 
 
-def test_enqueueing_with_the_broker_down_logs_and_returns_quickly(
+def test_enqueueing_with_the_broker_down_logs_one_warning_line(
     broker_down: None, caplog: pytest.LogCaptureFixture
 ) -> None:
-    started = time.monotonic()
-    with caplog.at_level(logging.ERROR, logger="claims.tasks"):
+    with caplog.at_level(logging.WARNING, logger="claims.tasks"):
         assert tasks.enqueue_sweep() is False
 
-    assert time.monotonic() - started < 3
-    assert "Could not queue a reminder sweep" in caplog.text
+    [record] = caplog.records
+    assert record.levelno == logging.WARNING
+    assert record.getMessage().startswith("Could not queue a reminder sweep (")
+    assert "the next scheduled sweep will run it" in record.getMessage()
+    # One line per failed enqueue, not a traceback per request.
+    assert record.exc_info is None
+    assert "\n" not in caplog.text.strip()
 
 
 def test_a_sweep_queued_in_a_transaction_waits_for_the_commit(
@@ -213,6 +374,197 @@ def test_the_web_app_keeps_working_with_the_broker_down(
     # A change that queues a sweep commits, and the failed enqueue is only logged.
     with django_capture_on_commit_callbacks(execute=True):
         tasks.queue_sweep()
+
+
+# --- Sweeps queued by changes are coalesced ------------------------------------------------
+
+
+@pytest.fixture
+def memory_broker(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """An in-process broker whose queue the test can read."""
+    monkeypatch.setattr(celery_app.conf, "broker_url", "memory://")
+    monkeypatch.setattr(celery_app, "_pool", None)
+    monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
+    with celery_app.connection_for_write() as conn:
+        conn.SimpleQueue("celery").clear()
+    yield
+
+
+def queued_sweeps() -> list[dict]:
+    """The sweeps waiting in the memory broker: their ETA and keyword arguments."""
+    found = []
+    with celery_app.connection_for_write() as conn:
+        queue = conn.SimpleQueue("celery")
+        while queue.qsize():
+            message = queue.get(timeout=1)
+            found.append({"task": message.headers["task"], "eta": message.headers["eta"]})
+            found[-1]["kwargs"] = message.payload[1]
+            message.ack()
+    return found
+
+
+def test_many_changes_at_once_queue_one_sweep(
+    memory_broker: None,
+    settings: Settings,
+    client: Client,
+    reviewer: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    settings.SWEEP_COALESCE_SECONDS = 10
+    claims = [
+        ClaimFactory(assignee=reviewer, due_date=newsroom_today() + dt.timedelta(days=10))
+        for _ in range(5)
+    ]
+    client.force_login(reviewer)
+
+    for claim in claims:
+        with django_capture_on_commit_callbacks(execute=True):
+            move_deadline(client, claim, days=-2, reason="Brought forward")
+
+    [sweep] = queued_sweeps()
+    assert sweep["task"] == "claims.tasks.sweep_overdue"
+    assert sweep["kwargs"] == {"queued_by_change": True}
+    assert sweep["eta"] is not None  # in SWEEP_COALESCE_SECONDS, serving every change meanwhile
+
+
+def test_a_change_after_the_pending_sweep_started_queues_the_next(
+    memory_broker: None, reviewer: User
+) -> None:
+    assert tasks.enqueue_sweep() is True
+    assert tasks.enqueue_sweep() is True
+    assert len(queued_sweeps()) == 1
+
+    # The queued sweep runs: changes from now on need a sweep of their own.
+    with time_machine.travel(MORNING_AFTER, tick=False):
+        tasks.sweep_overdue.apply(kwargs={"queued_by_change": True})
+    assert tasks.enqueue_sweep() is True
+
+    assert len(queued_sweeps()) == 1
+
+
+def test_a_queued_sweep_that_found_another_running_queues_itself_again(
+    memory_broker: None, reviewer: User
+) -> None:
+    ClaimFactory(assignee=reviewer)
+    holding, done = threading.Event(), threading.Event()
+
+    def other_sweep() -> None:
+        lock = reminders.SweepLock()
+        try:
+            assert lock.acquire()
+            holding.set()
+            done.wait(60)
+            lock.release()
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=other_sweep)
+    holder.start()
+    assert holding.wait(30)
+    try:
+        with time_machine.travel(MORNING_AFTER, tick=False):
+            result = tasks.sweep_overdue.apply(kwargs={"queued_by_change": True}).get()
+    finally:
+        done.set()
+        holder.join(30)
+
+    assert result["skipped"] is True
+    # The running sweep may have passed the claims this one was queued for.
+    assert [sweep["kwargs"] for sweep in queued_sweeps()] == [{"queued_by_change": True}]
+
+
+# --- A broker that hangs --------------------------------------------------------------------
+
+
+@pytest.fixture
+def hanging_server() -> Iterator[str]:
+    """A TCP server on 127.0.0.1 that accepts connections and never answers: Redis frozen
+    by SIGSTOP. Yields its redis:// URL."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            with contextlib.suppress(OSError):
+                accepted.append(server.accept()[0])
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/1"
+    stop.set()
+    thread.join(5)
+    for conn in accepted:
+        conn.close()
+    server.close()
+
+
+@pytest.fixture
+def broker_hangs(hanging_server: str, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Broker and shared cache on the hanging server, with one-second socket timeouts."""
+    settings.BROKER_TIMEOUT_SECONDS = 1
+    settings.WEB_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    settings.CACHES = {
+        **settings.CACHES,
+        "shared": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": hanging_server,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
+    }
+    monkeypatch.setattr(celery_app.conf, "broker_url", hanging_server)
+    monkeypatch.setattr(celery_app, "_pool", None)
+    monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
+
+
+def finishes(target: Callable[[], object]) -> object:
+    """Run `target` in a thread and return its result; fails if it never returns (a hang
+    would otherwise hold the test run forever; a generous bound, not a timing check)."""
+    result: list[object] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(target())
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(60)
+    assert not thread.is_alive(), "still waiting on the broker"
+    assert not errors, errors
+    return result[0]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_deadline_change_commits_and_answers_while_the_broker_hangs(
+    broker_hangs: None, client: Client, reviewer: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    claim = ClaimFactory(assignee=reviewer, due_date=newsroom_today() + dt.timedelta(days=10))
+    client.force_login(reviewer)
+
+    with caplog.at_level(logging.WARNING, logger="claims.tasks"):
+        response = finishes(
+            lambda: client.post(
+                reverse("claims:deadline", args=[claim.pk]),
+                {
+                    "version": 1,
+                    "due_date": (newsroom_today() - dt.timedelta(days=2)).isoformat(),
+                    "reason": "Brought forward",
+                },
+            )
+        )
+
+    assert response.status_code < 500
+    claim.refresh_from_db()
+    assert claim.due_date == newsroom_today() - dt.timedelta(days=2)
+    assert "Could not queue a reminder sweep" in caplog.text
 
 
 # --- A real worker ------------------------------------------------------------------------

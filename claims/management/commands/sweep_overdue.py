@@ -6,7 +6,8 @@ from claims.reminders import sweep_overdue
 class Command(BaseCommand):
     help = (
         "Run the reminder sweep once in the foreground: record the reminders that are due "
-        "and send the email digests, as claims.tasks.sweep_overdue does on Celery beat."
+        "and send the email digests, as claims.tasks.sweep_overdue does on Celery beat. "
+        "If another sweep is running, say so and do nothing: that one does the work."
     )
 
     def handle(self, *args: object, **options: object) -> None:
