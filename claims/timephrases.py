@@ -1358,8 +1358,8 @@ def _handle_point_amount(
 ) -> Window | None:
     """ "in two weeks", "two weeks from now", "a week from Friday", "in two weeks' time"."""
     amount = _amount(m)
-    if amount is None:
-        return None
+    if amount is None or text.endswith("every ", 0, m.start()):
+        return None  # "every 20 minutes from Monday" is a frequency
     base = ref
     anchor = m.groupdict().get("anchor") or ""
     if anchor.endswith("tomorrow"):
@@ -1564,6 +1564,13 @@ def _handle_year(m: re.Match[str], text: str, ref: date, backwards: bool = False
     return _apply_modifier(mod, _year_period(int(m["y"])), ref)
 
 
+def _handle_event(m: re.Match[str], text: str, ref: date, backwards: bool = False) -> Window | None:
+    """ "before the next election", "by the summer recess": tied to an event of unknown date."""
+    return Window(
+        None, None, None, True, True, f"No date: {_quote(m[0])} depends on an event's date"
+    )
+
+
 def _handle_vague(m: re.Match[str], text: str, ref: date, backwards: bool = False) -> Window | None:
     return _vague_no_date(m[0])
 
@@ -1594,6 +1601,13 @@ def _words(*groups: Iterable[str]) -> frozenset[str]:
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
 _DIGIT_RE = re.compile(r"[0-9]")
 
+# A time of day next to a day ("by 5 p.m. Friday", "by five o'clock today"): part of the
+# expression's span; the window stays whole days (the time zone is seldom known).
+_CLOCK_RE = (
+    r"(?:(?:[0-9]{1,2}(?:[:.][0-9]{2})? ?(?:a\.?m\b\.?|p\.?m\b\.?)"
+    r"|(?:[0-9]{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) o'clock"
+    r"|[0-9]{1,2}:[0-9]{2}|noon|midday|midnight)(?: (?:gmt|utc|bst|cet|cest|et|est|edt|pt|pst))?)"
+)
 _WEEKDAY_OPT = rf"(?:(?P<wd>{_WEEKDAY_RE}),? )?"
 _ORD = r"(?P<ord>st|nd|rd|th)?"
 _AMOUNT_WORDS = _UNIT_TOKENS
@@ -1701,9 +1715,18 @@ _SPAN_WORDS: dict[str, str] = dict.fromkeys(
     ),
     "span",
 )
-_DAY_SPAN = {**_SPAN_WORDS, **_DAY_PREPOSITIONS}
-_HOLIDAY_SPAN = {**_SPAN_WORDS, **_HOLIDAY_PRE}
-_PERIOD_SPAN = {**_SPAN_WORDS, **_PERIOD_MODIFIERS}
+
+
+def _span_table(*tables: dict[str, str]) -> dict[str, str]:
+    # "for" is the verb's, not the date's: "scheduled for Thursday", "planned for June 3".
+    merged = {k: v for table in tables for k, v in table.items() if k != "for"}
+    return {**merged, "the": "span", "on the": "span"}
+
+
+_AMOUNT_SPAN = {k: v for k, v in _SPAN_WORDS.items() if k != "for"}
+_DAY_SPAN = _span_table(_SPAN_WORDS, _DAY_PREPOSITIONS)
+_HOLIDAY_SPAN = _span_table(_SPAN_WORDS, _HOLIDAY_PRE)
+_PERIOD_SPAN = _span_table(_SPAN_WORDS, _PERIOD_MODIFIERS)
 
 _RULES: tuple[_Rule, ...] = (
     # ---- explicit dates -------------------------------------------------------------
@@ -1787,13 +1810,29 @@ _RULES: tuple[_Rule, ...] = (
         _HOLIDAY_TRIGGERS,
         prefixes=_HOLIDAY_SPAN,
     ),
+    _Rule(
+        "before the election",
+        re.compile(
+            r"\b(?:before|by|ahead of|until|till|prior to|in time for|after) (?:the |its |their "
+            r"|his |her |this |next |parliament's |congress's )?(?:(?:next|coming|upcoming|general"
+            r"|presidential|local|national|parliamentary|midterm|mid term|summer|winter|spring"
+            r"|autumn|fall|easter|christmas|holiday|party|leadership|annual|state) )*"
+            r"(?P<event>elections?|recess|break|holidays|vote|referendum|polls|summit|congress"
+            r"|conference|deadline)\b"
+        ),
+        _handle_event,
+        frozenset(
+            ("election", "elections", "recess", "break", "holidays", "vote", "referendum")
+            + ("polls", "summit", "congress", "conference", "deadline")
+        ),
+    ),
     # ---- relative amounts -----------------------------------------------------------
     _Rule(
         "N units ago",
         re.compile(rf"\b{_AMOUNT_RE}(?:'s|')? ago\b"),
         _handle_ago,
         frozenset({"ago"}),
-        prefixes=_SPAN_WORDS,
+        prefixes=_AMOUNT_SPAN,
     ),
     _Rule(
         "this time next week",
@@ -1810,19 +1849,19 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _handle_next_amount,
         _AMOUNT_WORDS,
-        prefixes=_SPAN_WORDS,
+        prefixes=_AMOUNT_SPAN,
     ),
     _Rule(
         "within N units",
         re.compile(
             r"\b(?:within|inside of|inside|in under|in less than|in fewer than|in no more than"
             r"|in not more than|in the space of|less than|fewer than|no more than|not more than"
-            r"|up to|under) (?:about |around |roughly |approximately |just |only |a maximum of )?"
+            r"|up to|under|for) (?:about |around |roughly |approximately |just |only |a maximum of )?"
             rf"{_AMOUNT_RE}"
         ),
         _handle_next_amount,
         _AMOUNT_WORDS,
-        prefixes=_SPAN_WORDS,
+        prefixes=_AMOUNT_SPAN,
     ),
     _Rule(
         "three Fridays from now",
@@ -1855,7 +1894,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _handle_next_one,
         _AMOUNT_WORDS,
-        prefixes=_SPAN_WORDS,
+        prefixes=_AMOUNT_SPAN,
     ),
     _Rule(
         "in N units",
@@ -1865,7 +1904,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _handle_point_amount,
         _AMOUNT_WORDS,
-        prefixes=_SPAN_WORDS,
+        prefixes=_AMOUNT_SPAN,
     ),
     _Rule(
         "the coming days",
@@ -1875,7 +1914,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _handle_vague_window,
         frozenset({"hours", "days", "weeks", "months", "years"}),
-        prefixes=_SPAN_WORDS,
+        prefixes=_AMOUNT_SPAN,
     ),
     _Rule(
         "the days ahead",
@@ -1885,7 +1924,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _handle_vague_window,
         frozenset({"ahead", "come"}),
-        prefixes=_SPAN_WORDS,
+        prefixes=_AMOUNT_SPAN,
     ),
     _Rule(
         "within days",
@@ -1895,12 +1934,14 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _handle_vague_window,
         frozenset({"hours", "days", "weeks", "months", "years"}),
-        prefixes=_SPAN_WORDS,
+        prefixes=_AMOUNT_SPAN,
     ),
     # ---- named days -----------------------------------------------------------------
     _Rule(
         "today / tomorrow",
-        re.compile(rf"\b(?P<w>{_alternation(_DAY_OFFSETS)})\b"),
+        re.compile(
+            rf"\b(?:{_CLOCK_RE},? )?(?P<w>{_alternation(_DAY_OFFSETS)})\b(?: at {_CLOCK_RE})?"
+        ),
         _handle_today,
         _words(_DAY_OFFSETS) - {"the", "day", "after", "before", "this", "later", "earlier"},
         prefixes=_DAY_SPAN,
@@ -1908,9 +1949,11 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "weekday",
         re.compile(
-            rf"\b(?:(?P<rel>this coming|this|next|last|coming|past|previous|following) )?"
-            rf"(?P<wd>{_WEEKDAY_RE})\b(?: (?P<post>next week|this week|last week|after next)\b)?"
+            rf"\b(?:{_CLOCK_RE},? (?:on )?)?"
+            rf"(?:(?P<rel>this coming|this|next|last|coming|past|previous|following) )?"
+            rf"(?P<wd>{_WEEKDAY_RE})\b(?: (?:of )?(?P<post>next week|this week|last week|after next)\b)?"
             r"(?:'s?\b)?(?: (?P<part>morning|afternoon|evening|night|lunchtime)\b)?"
+            rf"(?: at {_CLOCK_RE})?"
         ),
         _handle_weekday,
         _WEEKDAY_TOKENS,
@@ -1996,7 +2039,7 @@ _RULES: tuple[_Rule, ...] = (
         re.compile(rf"\b(?:{_alternation(_VAGUE_PHRASES)})\b"),
         _handle_vague,
         _words(_VAGUE_PHRASES) - {"the", "in", "at", "a", "of", "or", "as", "on"},
-        prefixes=_SPAN_WORDS,
+        prefixes=_AMOUNT_SPAN,
     ),
 )
 
