@@ -346,7 +346,10 @@ _WEEKDAY_RE = (
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
     r"|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun"
 )
-_WEEKDAY_TOKENS = frozenset(_WEEKDAY_RE.replace("(?:rs?)?", "").split("|")) | {"thur", "thurs"}
+_WEEKDAY_TOKENS = frozenset(
+    (*(n.lower() for n in _WEEKDAY_NAMES), "mon", "tue", "tues", "wed", "thu", "thur", "thurs")
+    + ("fri", "sat", "sun")
+)
 # Abbreviations that are also English words ("he sat", "the sun", "they wed"): read as a
 # weekday only with support (see _abbreviation_supported).
 _AMBIGUOUS_WEEKDAYS = frozenset({"mon", "wed", "sat", "sun"})
@@ -1243,6 +1246,12 @@ _WEEKDAY_NOUNS = frozenset(
     ]
 )
 _RECURRING_BEFORE = ("every ", "each ", "on a ", "a ", "any ")
+# Named days that are not the plain weekday: "Good Friday", "Super Tuesday", "Black Friday".
+_NAMED_DAY_BEFORE = tuple(
+    f"{w} "
+    for w in ("good", "black", "cyber", "super", "bloody", "ash", "palm", "holy", "maundy")
+    + ("easter", "whit", "giving", "small business", "manic", "blue")
+)
 
 
 def _weekday_is_a_day(m: re.Match[str], text: str, pre: str | None) -> bool:
@@ -1250,11 +1259,14 @@ def _weekday_is_a_day(m: re.Match[str], text: str, pre: str | None) -> bool:
     rel, post, end = m["rel"], m["post"], m.end()
     if rel is None and post is None and not m["part"]:
         after = text[end + 1 : end + 24].split(" ", 1)[0] if text.startswith(" ", end) else ""
+        after = after.rstrip(_EDGE_CHARS)
         if after in _WEEKDAY_NOUNS:
             return False
-        before = text[max(0, m.start() - 7) : m.start()]
+        before = text[max(0, m.start() - 15) : m.start()]
         if pre is None and before.endswith(_RECURRING_BEFORE):
             return False
+    if rel is None and text.endswith(_NAMED_DAY_BEFORE, 0, m.start()):
+        return False
     if m["wd"] in _AMBIGUOUS_WEEKDAYS:
         # "sat", "sun", "wed", "mon": a weekday only as "on Sat", "Sat." or the whole phrase.
         return bool(rel or pre or _whole(m, text) or text.startswith(".", m.end("wd")))
@@ -1608,7 +1620,7 @@ _CLOCK_RE = (
     r"|(?:[0-9]{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) o'clock"
     r"|[0-9]{1,2}:[0-9]{2}|noon|midday|midnight)(?: (?:gmt|utc|bst|cet|cest|et|est|edt|pt|pst))?)"
 )
-_WEEKDAY_OPT = rf"(?:(?P<wd>{_WEEKDAY_RE}),? )?"
+_WEEKDAY_OPT = rf"(?:(?P<wd>{_WEEKDAY_RE})\.?,? )?"
 _ORD = r"(?P<ord>st|nd|rd|th)?"
 _AMOUNT_WORDS = _UNIT_TOKENS
 
@@ -1717,14 +1729,20 @@ _SPAN_WORDS: dict[str, str] = dict.fromkeys(
 )
 
 
-def _span_table(*tables: dict[str, str]) -> dict[str, str]:
+def _span_table(*tables: dict[str, str], leave_out: Iterable[str] = ()) -> dict[str, str]:
     # "for" is the verb's, not the date's: "scheduled for Thursday", "planned for June 3".
-    merged = {k: v for table in tables for k, v in table.items() if k != "for"}
+    dropped = {"for", *leave_out}
+    merged = {k: v for table in tables for k, v in table.items() if k not in dropped}
     return {**merged, "the": "span", "on the": "span"}
 
 
 _AMOUNT_SPAN = {k: v for k, v in _SPAN_WORDS.items() if k != "for"}
-_DAY_SPAN = _span_table(_SPAN_WORDS, _DAY_PREPOSITIONS)
+# A single day takes "on"; "in" before it belongs to a noun ("in Tuesday's vote").
+_DAY_SPAN = _span_table(
+    _SPAN_WORDS,
+    _DAY_PREPOSITIONS,
+    leave_out=("in", "during", "within", "throughout", "across", "over", "in just", "in only"),
+)
 _HOLIDAY_SPAN = _span_table(_SPAN_WORDS, _HOLIDAY_PRE)
 _PERIOD_SPAN = _span_table(_SPAN_WORDS, _PERIOD_MODIFIERS)
 
@@ -1866,11 +1884,11 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "three Fridays from now",
         re.compile(
-            rf"\b(?P<num>{_NUM_RE}) (?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s"
+            rf"\b(?P<num>{_NUM_RE}) (?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?"
             r" (?:from now|from today|hence|away|time|out)\b"
         ),
         _handle_weekdays_from_now,
-        frozenset(f"{d.lower()}s" for d in _WEEKDAY_NAMES),
+        frozenset(f"{d.lower()}{s}" for d in _WEEKDAY_NAMES for s in ("", "s")),
         prefixes=_DAY_SPAN,
     ),
     _Rule(
@@ -1900,7 +1918,8 @@ _RULES: tuple[_Rule, ...] = (
         "in N units",
         re.compile(
             r"\b(?:in|after) (?:about |around |roughly |approximately |some |another |just |only "
-            rf"|a further |more than |at least |over )?{_AMOUNT_RE}(?:'s|')?(?! (?:ago|before|earlier)\b)"
+            rf"|a further |more than |at least |over )?{_AMOUNT_RE}(?:(?:'s|')(?: time\b)?)?"
+            r"(?! (?:ago|before|earlier)\b)"
         ),
         _handle_point_amount,
         _AMOUNT_WORDS,
@@ -1919,7 +1938,8 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "the days ahead",
         re.compile(
-            r"\b(?P<u1>hours|days|weeks|months|years)(?: (?:and|or) (?P<u2>hours|days|weeks|months|years))?"
+            r"\b(?:the )?(?P<u1>hours|days|weeks|months|years)"
+            r"(?: (?:and|or) (?P<u2>hours|days|weeks|months|years))?"
             r" (?:ahead|to come)\b"
         ),
         _handle_vague_window,
@@ -1940,7 +1960,8 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "today / tomorrow",
         re.compile(
-            rf"\b(?:{_CLOCK_RE},? )?(?P<w>{_alternation(_DAY_OFFSETS)})\b(?: at {_CLOCK_RE})?"
+            rf"\b(?:{_CLOCK_RE},? )?(?P<w>{_alternation(_DAY_OFFSETS)})\b"
+            rf"(?: (?:morning|afternoon|evening|night)\b)?(?: at {_CLOCK_RE})?"
         ),
         _handle_today,
         _words(_DAY_OFFSETS) - {"the", "day", "after", "before", "this", "later", "earlier"},
@@ -1951,7 +1972,7 @@ _RULES: tuple[_Rule, ...] = (
         re.compile(
             rf"\b(?:{_CLOCK_RE},? (?:on )?)?"
             rf"(?:(?P<rel>this coming|this|next|last|coming|past|previous|following) )?"
-            rf"(?P<wd>{_WEEKDAY_RE})\b(?: (?:of )?(?P<post>next week|this week|last week|after next)\b)?"
+            rf"(?P<wd>{_WEEKDAY_RE})\b(?:(?<!day)\.)?(?: (?:of )?(?P<post>next week|this week|last week|after next)\b)?"
             r"(?:'s?\b)?(?: (?P<part>morning|afternoon|evening|night|lunchtime)\b)?"
             rf"(?: at {_CLOCK_RE})?"
         ),
@@ -2130,6 +2151,10 @@ class FoundPhrase:
 
 
 _WHITESPACE_RUN_RE = re.compile(r"\S+")
+_ABBREVIATIONS = tuple(
+    {*(t for t in _MONTH_TOKENS if len(t) <= 4), *_WEEKDAY_TOKENS, "a.m", "p.m"}
+    - {"may", "june", "july"}
+)
 # Words that make a window ending on the reference day a look back ("earlier today",
 # "over the past week"), not a deadline.
 _BACKWARD_TOKENS = frozenset({"past", "last", "previous", "preceding", "earlier", "ago", "since"})
@@ -2216,11 +2241,8 @@ def find_time_phrases(text: str, reference: date, *, backwards: bool = False) ->
             if window is None or not window.recognised:
                 continue
             start, end = m.start(), m.end()
-            while end > start and norm[end - 1] in " .,;:":
-                end -= 1  # "Sept." keeps its dot, a sentence's full stop is not taken
-                if norm[end - 1 : end + 1] == "t." and norm[start:end].endswith("sept"):
-                    end += 1
-                    break
+            if norm[end - 1] == "." and not norm[start : end - 1].endswith(_ABBREVIATIONS):
+                end -= 1  # a sentence's full stop after "October"; "Oct." keeps its dot
             if rule.prefixes:
                 pre = _preceding(norm, start, rule.prefixes)
                 if pre is not None:
