@@ -51,7 +51,56 @@ Conventions
   season ends on a month end, so it is "month"; a half ends on a quarter end.
 * Numeric dates are US month/day/year ("10/31/2025"), except that a first
   number above 12 can only be a day ("31/10/2025"). Impossible dates
-  ("February 30") are not recognised.
+  ("February 30") are not recognised. Dotted dates are European, day first
+  ("31.10.2025"). A month/day without a year ("2/15") is a date only after a
+  day preposition ("on 2/15", "by 2/15") or as the whole phrase: in running
+  text it is as often a fraction or a score ("3/4 of voters").
+* Abbreviations: "Thu", "Thurs.", "Tue", "Sept.", "Oct."... "Sat", "Sun",
+  "Wed" and "Mon" are also English words ("he sat"), so they are weekdays
+  only after a preposition ("on Sat"), with their dot ("Sat."), or alone.
+* Ordinal days: "the 24th" is this month's 24th if still to come, else the next
+  month's; bare (without "on", "by"...) only when nothing but punctuation or a
+  small word ("at", "and", "when"...) follows ("the 24th president" is not a
+  date). "first of March", "the twenty-first of October" are days too.
+* "three Fridays from now" is the third Friday strictly after the reference.
+  "Wednesday of next week" is "Wednesday next week".
+* A time of day next to a day ("by 5 p.m. Friday", "at noon tomorrow") is part
+  of the expression; windows stay whole days.
+* "for a month" (a duration from now) is read as "within a month".
+* A phrase tied to an event whose date the text does not give ("before the next
+  election", "by the summer recess", "ahead of the vote") is recognised, vague
+  and without a date.
+* "since Monday", "since the 3rd" look back: the most recent such day on or
+  before the reference.
+* A weekday is not a date before a noun it describes ("Sunday opening",
+  "Saturday trading", "the Sunday Times"), in a recurrence ("every Friday")
+  or in a named day ("Good Friday", "Super Tuesday").
+
+Finding phrases in running text (``find_time_phrases``)
+-------------------------------------------------------
+* The finder runs the same rule table over a whole sentence or paragraph and
+  returns every expression, in order and without overlaps. Where two readings
+  overlap the longer wins, ties going to the more specific (earlier) rule.
+* A span covers the expression's leading words: "by the end of next month",
+  "within the next two weeks", "sometime during the next two weeks", "no later
+  than Friday", "on Friday morning". It leaves out "for" and, before a single
+  day, "in": those belong to the verb or the noun ("scheduled for Thursday",
+  "in Tuesday's vote"). A sentence's full stop is left out; an abbreviation
+  keeps its dot ("Oct.", "Thu.", "a.m.").
+* ``past`` is True when the window ends before the reference, or ends on it
+  while looking back ("earlier this week", "over the past month",
+  "earlier today").
+* ``backwards=True`` reads a day that has no direction of its own (bare or
+  "on" weekdays, month-days without a year, "the 14th", "2/15") as the most
+  recent one on or before the reference: the day a statement was made, in a
+  report published later ("Trump said on Thursday..." in a Friday article is
+  the day before). "next Tuesday", "by Friday", "yesterday" keep their
+  reading.
+* Edited copy capitalises months and weekdays, so in text that has both cases a
+  month or weekday written in lower case is not one ("protesters will march",
+  "talks may fail"); all-lower-case text is read as written.
+* Spans are offsets into the text given, whatever its spacing, line breaks or
+  curly quotes.
 
 Why hand-written rather than ``dateparser``
 ------------------------------------------
@@ -82,7 +131,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -2161,7 +2210,7 @@ _BACKWARD_TOKENS = frozenset({"past", "last", "previous", "preceding", "earlier"
 _NAME_GROUPS = ("mon", "wd", "awd")
 
 
-def _normalise_mapped(text: str) -> tuple[str, list[int]]:
+def _normalise_mapped(text: str) -> tuple[str, Sequence[int]]:
     """_normalise without the cut and the edge strip, plus where each character came from.
 
     offsets[i] is the index in `text` of character i of the result, so a match in the
@@ -2175,6 +2224,9 @@ def _normalise_mapped(text: str) -> tuple[str, list[int]]:
         lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text_t)
     if "-" in lower:
         lower = _WORD_HYPHEN_RE.sub(" ", lower)
+    collapsed = " ".join(lower.split())
+    if collapsed == lower:
+        return lower, range(len(lower))  # the common case: single spaces, nothing to map
     parts: list[str] = []
     offsets: list[int] = []
     for m in _WHITESPACE_RUN_RE.finditer(lower):
@@ -2186,7 +2238,7 @@ def _normalise_mapped(text: str) -> tuple[str, list[int]]:
     return "".join(parts), offsets
 
 
-def _names_capitalised(m: re.Match[str], original: str, offsets: list[int]) -> bool:
+def _names_capitalised(m: re.Match[str], original: str, offsets: Sequence[int]) -> bool:
     """Month and weekday names are capitalised in edited copy: "march" and "may" are verbs."""
     for group in _NAME_GROUPS:
         start = m.start(group) if group in m.re.groupindex else -1

@@ -2025,3 +2025,32 @@ def test_the_table_tests_hold_at_least_500_phrases() -> None:
 @pytest.mark.parametrize("sentence", NOT_DATES_IN_SENTENCES)
 def test_finder_finds_no_date_in_names_verbs_scores_and_fractions(sentence: str) -> None:
     assert find_time_phrases(sentence, REF) == []
+
+
+def test_finder_spans_survive_line_breaks_double_spaces_and_curly_quotes() -> None:
+    text = "The  talks\nwill end by the end\nof next month — or “within a fortnight”, she said."
+    phrases = find_time_phrases(text, REF)
+
+    assert [p.text for p in phrases] == ["by the end\nof next month", "within a fortnight"]
+    assert [p.window.due_date for p in phrases] == [date(2025, 11, 30), date(2025, 10, 31)]
+    assert all(text[p.start : p.end] == p.text for p in phrases)
+
+
+def test_finder_reads_names_in_lower_case_text_but_not_verbs_in_edited_copy() -> None:
+    # Edited copy capitalises months and weekdays, so "march" and "may" there are verbs;
+    # text with no capitals at all gives no such clue and is read as written.
+    assert found("They will march on Friday.") == ["on Friday"]
+    assert found("they will meet in march") == ["in march"]
+
+
+def test_finder_never_raises_and_keeps_spans_inside_the_text() -> None:
+    rng = random.Random(11)
+    words = [*FUZZ_WORDS, "Thu.", "Sept.", "2/15", "31.10.2025", "the 24th", "“", "—", "\n", "  "]
+    for _ in range(300):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 14)))
+        for backwards in (False, True):
+            phrases = find_time_phrases(text, REF, backwards=backwards)
+            for p in phrases:
+                assert 0 <= p.start < p.end <= len(text)
+                assert text[p.start : p.end] == p.text
+            assert all(a.end <= b.start for a, b in zip(phrases, phrases[1:], strict=False))
