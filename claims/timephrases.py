@@ -92,7 +92,8 @@ Finding phrases in running text (``find_time_phrases``)
   "earlier today").
 * ``backwards=True`` reads a day that has no direction of its own (bare or
   "on" weekdays, month-days without a year, "the 14th", "2/15") as the most
-  recent one on or before the reference: the day a statement was made, in a
+  recent one on or before the reference, and a month or season without one
+  ("in August", "over the summer") as the most recent that has begun: the day a statement was made, in a
   report published later ("Trump said on Thursday..." in a Friday article is
   the day before). "next Tuesday", "by Friday", "yesterday" keep their
   reading.
@@ -642,14 +643,15 @@ def _upcoming(make: Callable[[int], _Period], ref: date, choice: str, strict: bo
     """Pick the occurrence of a yearly period (a month, quarter, season...) the phrase means.
 
     choice "this": the current one, or the next once it is over;
-    "next": the first that starts after ref; "last": the last that ended before ref.
+    "next": the first that starts after ref; "last": the last that ended before ref;
+    "recent": the last that started on or before ref (reading backwards).
     """
     # A yearly period starts in its own year (winter: December), so the one we want
     # starts between last year and next year; build them lazily, nearest first.
-    if choice == "last":
+    if choice in ("last", "recent"):
         for year in range(ref.year, ref.year - 3, -1):
             period = make(year)
-            if period.end < ref:
+            if (period.end < ref) if choice == "last" else (period.start <= ref):
                 return period
     else:
         after_ref = choice == "next" or strict
@@ -897,6 +899,11 @@ def _apply_modifier(mod: str | None, period: _Period, ref: date) -> Window:
         f"not before {period.label}: from {_fmt_day(period.start)}, no end date",
         vague=True,
     )
+
+
+def _reads_back(mod: str | None) -> bool:
+    """A month or season has no direction of its own unless a deadline word gives one."""
+    return _PERIOD_MODIFIERS.get(mod or "", "window") in ("window", "early", "mid", "late")
 
 
 def _year_from_spec(year: str | None, relative: str | None, ref: date) -> int | None:
@@ -1537,6 +1544,8 @@ def _handle_season(
             choice = "next"
         elif rel and rel.split()[-1] in ("last", "past"):
             choice = "last"
+        elif backwards and rel in (None, "the") and _reads_back(mod):
+            choice = "recent"
         mod_kind = _PERIOD_MODIFIERS.get(mod or "")
         period = _upcoming(lambda y: _season_period(season, y), ref, choice, mod_kind == "before")
         if mod_kind == "by" and _month_end(period.start.year, period.start.month) < ref:
@@ -1570,6 +1579,8 @@ def _handle_month(m: re.Match[str], text: str, ref: date, backwards: bool = Fals
             choice = "next"
         elif rel in ("last", "past"):
             choice = "last"
+        elif backwards and _reads_back(mod):
+            choice = "recent"
         strict = _PERIOD_MODIFIERS.get(mod or "") == "before"
         period = _upcoming(lambda y: _month_period(y, month), ref, choice, strict)
     return _apply_modifier(mod, period, ref)

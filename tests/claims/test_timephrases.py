@@ -2054,3 +2054,18 @@ def test_finder_never_raises_and_keeps_spans_inside_the_text() -> None:
                 assert 0 <= p.start < p.end <= len(text)
                 assert text[p.start : p.end] == p.text
             assert all(a.end <= b.start for a, b in zip(phrases, phrases[1:], strict=False))
+
+
+def test_backwards_reading_takes_the_month_or_season_that_has_begun() -> None:
+    text = "The leaders met in Alaska in August and again over the summer."
+    phrases = find_time_phrases(text, REF, backwards=True)
+
+    assert [(p.text, p.window.due_date, p.window.earliest_date, p.past) for p in phrases] == [
+        ("in August", date(2025, 8, 31), date(2025, 8, 1), True),
+        ("over the summer", date(2025, 8, 31), date(2025, 6, 1), True),
+    ]
+    forward = find_time_phrases(text, REF)
+    assert [p.window.due_date for p in forward] == [date(2026, 8, 31), date(2026, 8, 31)]
+    # A deadline word gives a direction: "by March" stays ahead.
+    (by_march,) = find_time_phrases("He said it would be done by March.", REF, backwards=True)
+    assert by_march.window.due_date == date(2026, 3, 31)
