@@ -185,10 +185,14 @@ def evaluate(show: bool) -> int:
         counts = halves.setdefault(
             half,
             dict.fromkeys(
-                ("claims", "labelled", "found", "exact", "window", "unlabelled", "extra"), 0
+                ("claims", "labelled", "found", "exact", "window", "unlabelled", "extra")
+                + ("p_found", "p_exact", "p_window"),
+                0,
             ),
         )
         labels = yaml.safe_load(path.read_text(encoding="utf-8"))
+        body = path.with_suffix(".txt").read_text(encoding="utf-8").split("\n", 2)[-1]
+        paragraphs = body.split("\n\n")
         for claim in labels.get("claims") or []:
             counts["claims"] += 1
             quote, phrase = claim["quote"], claim.get("time_phrase")
@@ -204,6 +208,34 @@ def evaluate(show: bool) -> int:
             start = quote.index(phrase)
             end = start + len(phrase)
             hits = [p for p in phrases if p.start < end and start < p.end]
+            expected = (
+                claim["due_date"],
+                claim["earliest_date"],
+                claim["precision"],
+                bool(claim["vague"]),
+            )
+            # The same phrase found in the whole paragraph, as the suggestions read it.
+            paragraph = next((p for p in paragraphs if quote in p), None)
+            if paragraph is not None:
+                p_start = paragraph.index(quote) + start
+                p_end = p_start + len(phrase)
+                p_hits = [
+                    p
+                    for p in find_time_phrases(paragraph, reference)
+                    if p.start < p_end and p_start < p.end
+                ]
+                if p_hits:
+                    counts["p_found"] += 1
+                    counts["p_exact"] += (p_hits[0].start, p_hits[0].end) == (p_start, p_end)
+                    pw = p_hits[0].window
+                    counts["p_window"] += (
+                        pw.due_date,
+                        pw.earliest_date,
+                        pw.precision,
+                        pw.vague,
+                    ) == expected
+                elif show:
+                    print(f"{path.name[:3]} paragraph {phrase!r} not found")
             if not hits:
                 if show:
                     print(f"{path.name[:3]} missed    {phrase!r} in {quote!r}")
@@ -212,12 +244,6 @@ def evaluate(show: bool) -> int:
             hit = hits[0]
             counts["exact"] += (hit.start, hit.end) == (start, end)
             w = hit.window
-            expected = (
-                claim["due_date"],
-                claim["earliest_date"],
-                claim["precision"],
-                bool(claim["vague"]),
-            )
             got = (w.due_date, w.earliest_date, w.precision, w.vague)
             counts["window"] += got == expected
             if show and ((hit.start, hit.end) != (start, end) or got != expected):
@@ -231,7 +257,8 @@ def evaluate(show: bool) -> int:
             f"found {c['found']} ({c['found'] / n:.0%}), span exact {c['exact']} "
             f"({c['exact'] / n:.0%}), window exactly right {c['window']} ({c['window'] / n:.0%}); "
             f"{c['unlabelled']} quotes without a labelled phrase, the finder found one in "
-            f"{c['extra']} (past phrases included)"
+            f"{c['extra']} (past phrases included). In the whole paragraph: found "
+            f"{c['p_found']}, span exact {c['p_exact']}, window exactly right {c['p_window']}"
         )
     return 0
 

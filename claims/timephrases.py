@@ -100,6 +100,8 @@ Finding phrases in running text (``find_time_phrases``)
 * Edited copy capitalises months and weekdays, so in text that has both cases a
   month or weekday written in lower case is not one ("protesters will march",
   "talks may fail"); all-lower-case text is read as written.
+* "the following day", "the next day", "a day later" count from the single day
+  named last before them in the same text; with none, they are not a date.
 * Spans are offsets into the text given, whatever its spacing, line breaks or
   curly quotes.
 
@@ -2269,6 +2271,37 @@ def _is_past(window: Window, reference: date, tokens: Iterable[str]) -> bool:
     )
 
 
+# "the following day" counts from the day named before it in the same text ("on Wednesday
+# ... and a vote the following day"); with no such day it is not a date.
+_FOLLOWING_DAY_RE = re.compile(
+    r"\b(?:on )?(?:the following day|the next day|the day after|a day later)\b(?! tomorrow\b)"
+)
+
+
+def _with_following_days(
+    norm: str, taken: list[tuple[int, int, int, Window]]
+) -> list[tuple[int, int, int, Window]]:
+    if not taken or "day" not in norm:
+        return taken
+    result = list(taken)
+    for m in _FOLLOWING_DAY_RE.finditer(norm):
+        before = [t for t in result if t[1] <= m.start()]
+        if not before or any(m.start() < t[1] and t[0] < m.end() for t in result):
+            continue
+        anchor = before[-1][3]
+        if anchor.precision != DAY or anchor.due_date is None:
+            continue
+        if anchor.earliest_date != anchor.due_date:
+            continue  # "by Friday ... the next day" has no single day to count from
+        day = anchor.due_date + _ONE_DAY
+        window = _window(
+            day, day, DAY, f"{_fmt_day(day)} (the day after {_fmt_day(anchor.due_date)})"
+        )
+        result.append((m.start(), m.end(), len(_RULES), window))
+        result.sort()
+    return result
+
+
 def find_time_phrases(text: str, reference: date, *, backwards: bool = False) -> list[FoundPhrase]:
     """Every time expression in `text`, in order, without overlaps. Never raises.
 
@@ -2317,6 +2350,7 @@ def find_time_phrases(text: str, reference: date, *, backwards: bool = False) ->
         if all(cand[1] <= t[0] or cand[0] >= t[1] for t in taken):
             taken.append(cand)
     taken.sort()
+    taken = _with_following_days(norm, taken)
     found = []
     for start, end, _, window in taken:
         a, b = offsets[start], offsets[end - 1] + 1

@@ -2069,3 +2069,14 @@ def test_backwards_reading_takes_the_month_or_season_that_has_begun() -> None:
     # A deadline word gives a direction: "by March" stays ahead.
     (by_march,) = find_time_phrases("He said it would be done by March.", REF, backwards=True)
     assert by_march.window.due_date == date(2026, 3, 31)
+
+
+def test_the_following_day_counts_from_the_day_named_before_it() -> None:
+    text = "The bill goes to committee on Wednesday of next week and to a vote the following day."
+    phrases = find_time_phrases(text, REF)
+
+    assert [(p.text, p.window.due_date) for p in phrases] == [
+        ("on Wednesday of next week", date(2025, 10, 22)),
+        ("the following day", date(2025, 10, 23)),
+    ]
+    assert found("The vote will be held the following day.") == []
