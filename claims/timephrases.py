@@ -66,7 +66,10 @@ Conventions
   "Wednesday of next week" is "Wednesday next week".
 * A time of day next to a day ("by 5 p.m. Friday", "at noon tomorrow") is part
   of the expression; windows stay whole days.
-* "for a month" (a duration from now) is read as "within a month".
+* "for a month" (a duration from now) is read as "within a month", when a
+  marker of the future comes before it in the sentence ("will be honoured for
+  a month"); else it measures the past ("we have waited for eight months") and
+  is no date. A phrase alone ("for a month") is read as a window.
 * A phrase tied to an event whose date the text does not give ("before the next
   election", "by the summer recess", "ahead of the vote") is recognised, vague
   and without a date.
@@ -797,6 +800,8 @@ _PERIOD_MODIFIERS: dict[str, str] = {
 
 
 def _period_mod(m: re.Match[str], text: str) -> str | None:
+    if text.startswith("'s ", m.end()):
+        return None  # "hit by last week's floods": the "by" is the noun's, not the period's
     return _preceding(text, m.start(), _PERIOD_MODIFIERS)
 
 
@@ -1376,6 +1381,14 @@ def _handle_ago(m: re.Match[str], text: str, ref: date, backwards: bool = False)
     )
 
 
+# "for a month" is a window from now only in a statement about the future ("cards will be
+# honoured for a month"); after "have been", "lobbied"... it measures the past.
+_FUTURE_BEFORE_RE = re.compile(
+    r"\b(?:will|would|shall|'ll|going to|plans? to|set to|to be|to stay|to remain|expects?"
+    r"|expected|intends? to|wants? to|promised to|pledged to|vowed to)\b"
+)
+
+
 def _handle_next_amount(
     m: re.Match[str], text: str, ref: date, backwards: bool = False
 ) -> Window | None:
@@ -1383,6 +1396,12 @@ def _handle_next_amount(
     amount = _amount(m)
     if amount is None:
         return None
+    if (
+        m.start() > 0
+        and text.startswith("for ", m.start())
+        and not _FUTURE_BEFORE_RE.search(text, max(0, m.start() - 60), m.start())
+    ):
+        return None  # "we have been patient for eight months": a duration, not a window
     precision = _UNIT_PRECISION[amount.unit]
     if m.groupdict().get("dir") in ("past", "last", "previous", "preceding"):
         start = _shift(ref, amount, -1)
@@ -1423,6 +1442,15 @@ def _handle_next_one(
     return _window(due, ref, precision, f"by {_fmt_day(due)} (within {words} of {_fmt_short(ref)})")
 
 
+# "the first cut in two years", "its highest level in six months": a look back, not a date.
+_SUPERLATIVE_BEFORE_RE = re.compile(
+    r"\b(?:first|highest|lowest|biggest|largest|smallest|worst|best|strongest|weakest"
+    r"|fastest|slowest|most|least|only|longest|sharpest|steepest|deepest|hottest|coldest"
+    r"|wettest|driest|busiest|quietest|cheapest|dearest)\b"
+    r"(?: [a-z]+){0,3} ?$"
+)
+
+
 def _handle_point_amount(
     m: re.Match[str], text: str, ref: date, backwards: bool = False
 ) -> Window | None:
@@ -1430,6 +1458,10 @@ def _handle_point_amount(
     amount = _amount(m)
     if amount is None or text.endswith("every ", 0, m.start()):
         return None  # "every 20 minutes from Monday" is a frequency
+    if text.startswith("in ", m.start()) and _SUPERLATIVE_BEFORE_RE.search(
+        text, max(0, m.start() - 40), m.start()
+    ):
+        return None  # "the highest level in two months" looks back
     base = ref
     anchor = m.groupdict().get("anchor") or ""
     if anchor.endswith("tomorrow"):
@@ -1981,7 +2013,7 @@ _RULES: tuple[_Rule, ...] = (
         re.compile(
             r"\b(?:in|after) (?:about |around |roughly |approximately |some |another |just |only "
             rf"|a further |more than |at least |over )?{_AMOUNT_RE}(?:(?:'s|')(?: time\b)?)?"
-            r"(?! (?:ago|before|earlier)\b)"
+            r"(?! (?:ago|before|earlier|of)\b)"
         ),
         _handle_point_amount,
         _AMOUNT_WORDS,
@@ -2339,7 +2371,9 @@ def find_time_phrases(text: str, reference: date, *, backwards: bool = False) ->
             start, end = m.start(), m.end()
             if norm[end - 1] == "." and not norm[start : end - 1].endswith(_ABBREVIATIONS):
                 end -= 1  # a sentence's full stop after "October"; "Oct." keeps its dot
-            if rule.prefixes:
+            if rule.prefixes and not (
+                rule.prefixes is _PERIOD_SPAN and norm.startswith("'s ", end)
+            ):
                 pre = _preceding(norm, start, rule.prefixes)
                 if pre is not None:
                     start -= len(pre) + 1

@@ -2080,3 +2080,31 @@ def test_the_following_day_counts_from_the_day_named_before_it() -> None:
         ("the following day", date(2025, 10, 23)),
     ]
     assert found("The vote will be held the following day.") == []
+
+
+def test_a_duration_in_the_past_is_not_a_window() -> None:
+    assert found("We have been patient for eight months, the union said.") == []
+    assert found("The cards will be honoured for a month.") == ["for a month"]
+
+
+def test_a_period_owned_by_a_noun_is_not_a_deadline() -> None:
+    (phrase,) = find_time_phrases("Households hit by last week's floods will get aid.", REF)
+    assert phrase.text == "last week"
+    assert phrase.past
+    assert phrase.window.due_date == date(2025, 10, 12)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Futures rose to their highest level in two months.",
+        "It was the first rate cut in three years.",
+        "The verdict came after three days of hearings.",
+    ],
+)
+def test_look_backs_and_durations_of_something_are_not_dates(sentence: str) -> None:
+    assert found(sentence) == []
+
+
+def test_a_word_ending_in_est_is_not_a_superlative() -> None:
+    assert found("The union will hold the protest in two weeks.") == ["in two weeks"]
