@@ -1447,7 +1447,9 @@ _SUPERLATIVE_BEFORE_RE = re.compile(
     r"\b(?:first|highest|lowest|biggest|largest|smallest|worst|best|strongest|weakest"
     r"|fastest|slowest|most|least|only|longest|sharpest|steepest|deepest|hottest|coldest"
     r"|wettest|driest|busiest|quietest|cheapest|dearest)\b"
-    r"(?: [a-z]+){0,3} ?$"
+    # Up to three words between, none of them a verb of the future ("the first trains will
+    # run in two weeks" is a date).
+    r"(?: (?!(?:will|would|shall|should|could|can|may|must|to|be|is|are|run|runs)\b)[a-z]+){0,3} ?$"
 )
 
 

@@ -2108,3 +2108,4 @@ def test_look_backs_and_durations_of_something_are_not_dates(sentence: str) -> N
 
 def test_a_word_ending_in_est_is_not_a_superlative() -> None:
     assert found("The union will hold the protest in two weeks.") == ["in two weeks"]
+    assert found("The first trains will run in two weeks.") == ["in two weeks"]
