@@ -135,6 +135,7 @@ would fall outside ``datetime.date``'s range, comes back with
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -2317,13 +2318,18 @@ def _with_following_days(
 ) -> list[tuple[int, int, int, Window]]:
     if not taken or "day" not in norm:
         return taken
-    result = list(taken)
+    added: list[tuple[int, int, int, Window]] = []
+    anchor: Window | None = None
+    k = 0  # taken[:k] end before the current match (taken is sorted and never overlaps)
     for m in _FOLLOWING_DAY_RE.finditer(norm):
-        before = [t for t in result if t[1] <= m.start()]
-        if not before or any(m.start() < t[1] and t[0] < m.end() for t in result):
-            continue
-        anchor = before[-1][3]
-        if anchor.precision != DAY or anchor.due_date is None:
+        while k < len(taken) and taken[k][1] <= m.start():
+            anchor = taken[k][3]
+            k += 1
+        if k < len(taken) and taken[k][0] < m.end():
+            continue  # inside a phrase already found
+        if added and added[-1][1] > (taken[k - 1][1] if k else -1):
+            anchor = added[-1][3]  # "... the following day, and the day after"
+        if anchor is None or anchor.precision != DAY or anchor.due_date is None:
             continue
         if anchor.earliest_date != anchor.due_date:
             continue  # "by Friday ... the next day" has no single day to count from
@@ -2331,9 +2337,8 @@ def _with_following_days(
         window = _window(
             day, day, DAY, f"{_fmt_day(day)} (the day after {_fmt_day(anchor.due_date)})"
         )
-        result.append((m.start(), m.end(), len(_RULES), window))
-        result.sort()
-    return result
+        added.append((m.start(), m.end(), len(_RULES), window))
+    return sorted(taken + added) if added else taken
 
 
 def find_time_phrases(text: str, reference: date, *, backwards: bool = False) -> list[FoundPhrase]:
@@ -2381,11 +2386,18 @@ def find_time_phrases(text: str, reference: date, *, backwards: bool = False) ->
                     start -= len(pre) + 1
             candidates.append((start, end, priority, window))
     candidates.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
+    # Longest first; the spans taken never overlap, so sorted by start they are sorted by
+    # end too, and one bisection finds the only neighbours a candidate could overlap.
     taken: list[tuple[int, int, int, Window]] = []
+    starts: list[int] = []
     for cand in candidates:
-        if all(cand[1] <= t[0] or cand[0] >= t[1] for t in taken):
-            taken.append(cand)
-    taken.sort()
+        i = bisect.bisect_right(starts, cand[0])
+        if i and taken[i - 1][1] > cand[0]:
+            continue
+        if i < len(taken) and taken[i][0] < cand[1]:
+            continue
+        taken.insert(i, cand)
+        starts.insert(i, cand[0])
     taken = _with_following_days(norm, taken)
     found = []
     for start, end, _, window in taken:

@@ -2109,3 +2109,21 @@ def test_look_backs_and_durations_of_something_are_not_dates(sentence: str) -> N
 def test_a_word_ending_in_est_is_not_a_superlative() -> None:
     assert found("The union will hold the protest in two weeks.") == ["in two weeks"]
     assert found("The first trains will run in two weeks.") == ["in two weeks"]
+
+
+def test_the_next_day_can_follow_a_following_day() -> None:
+    text = "The bill is debated on Monday, voted the following day and signed the next day."
+    assert [(p.text, p.window.due_date) for p in find_time_phrases(text, REF)] == [
+        ("on Monday", date(2025, 10, 20)),
+        ("the following day", date(2025, 10, 21)),
+        ("the next day", date(2025, 10, 22)),
+    ]
+
+
+def test_a_huge_body_with_many_phrases_is_read_whole() -> None:
+    # Selecting non-overlapping spans and counting "the following day" stay near-linear:
+    # an earlier pairwise version took minutes on this text.
+    text = "Talks on Friday and again the following day. " * 5_000
+    phrases = find_time_phrases(text, REF)
+    assert len(phrases) == 10_000
+    assert phrases[-1].window.due_date == date(2025, 10, 18)
