@@ -118,8 +118,9 @@ May" come back as None), or of vagueness ("soon" is None, indistinguishable
 from garbage), and it is not built for phrases inside a sentence: of the 100
 phrases in ``bench/bench_timephrases.py`` it returned a date for 37. It is
 also slow. On a busy 2-core machine that benchmark measured ``dateparser.parse``
-at 40-65 phrases/s (about 1,150 with ``languages=["en"]``), and this module at
-26,000-40,000 phrases/s (best pass about 57,000).
+at 40-65 phrases/s (about 1,000 with ``languages=["en"]``), and this module at
+24,000-27,000 phrases/s wall-clock under load, 54,000-68,000 per CPU-second (see
+bench/README.md, "Time phrases").
 
 This module is a list of regular expressions, compiled once at import, tried
 most specific first; each hands its match to a small handler that does the

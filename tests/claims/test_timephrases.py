@@ -2127,3 +2127,18 @@ def test_a_huge_body_with_many_phrases_is_read_whole() -> None:
     phrases = find_time_phrases(text, REF)
     assert len(phrases) == 10_000
     assert phrases[-1].window.due_date == date(2025, 10, 18)
+
+
+def test_a_phrase_found_resolves_alone_to_the_same_window() -> None:
+    # The claim form pre-fills the phrase the finder found and proposes dates from it:
+    # both must agree (except phrases that need their context, like "the following day").
+    sentences = [c[0] for c in IN_SENTENCES] + [s for s, _ in SEVERAL]
+    for sentence in sentences:
+        for p in find_time_phrases(sentence, REF):
+            alone = resolve_time_phrase(p.text, REF)
+            assert (alone.due_date, alone.earliest_date, alone.precision, alone.vague) == (
+                p.window.due_date,
+                p.window.earliest_date,
+                p.window.precision,
+                p.window.vague,
+            ), p.text
