@@ -62,6 +62,8 @@ Conventions
   month's; bare (without "on", "by"...) only when nothing but punctuation or a
   small word ("at", "and", "when"...) follows ("the 24th president" is not a
   date). "first of March", "the twenty-first of October" are days too.
+* "Friday the 13th" is the nearest 13th that falls on a Friday. A year after
+  "the" and before a noun is a name, not a date ("the 2030 plan").
 * "three Fridays from now" is the third Friday strictly after the reference.
   "Wednesday of next week" is "Wednesday next week".
 * A time of day next to a day ("by 5 p.m. Friday", "at noon tomorrow") is part
@@ -1068,19 +1070,26 @@ def _handle_ordinal_day(
         following = text[m.end() :]
         if following[:1] == " " and following[1:].split(" ", 1)[0] not in _AFTER_BARE_ORDINAL:
             return None
+    if m["wd"]:
+        pre = _day_pre(m, text)
     strict = _strict(pre)
     first = ref.replace(day=1)
+    # "Friday the 13th" is the nearest 13th that is a Friday: up to 14 months away.
+    weekday = _weekday_number(m["wd"]) if m["wd"] else None
+    months = 28 if weekday is not None else 13
     if (backwards and _DAY_PREPOSITIONS.get(pre or "on") == "on") or pre == "since":
-        for k in range(0, -13, -1):
+        for k in range(0, -months, -1):
             month = _add_months(first, k)
             d = _valid_date(month.year, month.month, day)
-            if d is not None and d <= ref:
+            if d is not None and d <= ref and weekday in (None, d.weekday()):
                 return _day_window(d, pre)
         return None
-    for k in range(13):
+    for k in range(months):
         month = _add_months(first, k)
         d = _valid_date(month.year, month.month, day)
-        if d is not None and (d > ref or (d == ref and not strict)):
+        if d is None or weekday not in (None, d.weekday()):
+            continue
+        if d > ref or (d == ref and not strict):
             return _day_window(d, pre)
     return None
 
@@ -1665,10 +1674,20 @@ def _handle_relative_period(
     return _apply_modifier(mod, period, ref)
 
 
+def _noun_follows(m: re.Match[str], text: str) -> bool:
+    """A word follows the match that makes it an adjective ("the 2030 plan")."""
+    if not text.startswith(" ", m.end()):
+        return False
+    word = text[m.end() + 1 : m.end() + 24].split(" ", 1)[0].rstrip(_EDGE_CHARS)
+    return word.isalpha() and word not in _AFTER_BARE_ORDINAL
+
+
 def _handle_year(m: re.Match[str], text: str, ref: date, backwards: bool = False) -> Window | None:
     mod = _period_mod(m, text)
     if mod is None and not _whole(m, text):
         return None  # "2026" in running text ("the 2026 midterms")
+    if m[0].startswith("the ") and _noun_follows(m, text):
+        return None  # "in the 2030 plan", "by the 2026 midterms"
     if m["dec"]:
         return _apply_modifier(mod, _decade_period(int(m["dec"])), ref)
     return _apply_modifier(mod, _year_period(int(m["y"])), ref)
@@ -1885,7 +1904,7 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "month day [year]",
         re.compile(
-            rf"\b{_WEEKDAY_OPT}{_MONTH_RE} ?(?P<of>the )?(?P<d>[0-9]{{1,2}}){_ORD}\b(?!:)"
+            rf"\b(?:{_CLOCK_RE},? (?:on )?)?{_WEEKDAY_OPT}{_MONTH_RE} ?(?P<of>the )?(?P<d>[0-9]{{1,2}}){_ORD}\b(?!:)"
             rf"(?:,? (?P<y>{_YEAR_RE})\b)?"
         ),
         _handle_month_day,
@@ -1896,7 +1915,7 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "day month [year]",
         re.compile(
-            rf"\b{_WEEKDAY_OPT}(?:the )?(?:(?P<d>[0-9]{{1,2}}){_ORD}(?P<of> of)?"
+            rf"\b(?:{_CLOCK_RE},? (?:on )?)?{_WEEKDAY_OPT}(?:the )?(?:(?P<d>[0-9]{{1,2}}){_ORD}(?P<of> of)?"
             rf"|(?P<dw>{_ORDINAL_WORDS_RE}) of) {_MONTH_RE}"
             rf"(?:,? (?P<y>{_YEAR_RE})\b)?"
         ),
@@ -1908,7 +1927,8 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "the 31st",
         re.compile(
-            r"\b(?:(?P<pre>on|by|before|until|till|after|from|since|no later than|on or before) (?:the )?|the )"
+            r"\b(?:(?P<pre>on|by|before|until|till|after|from|since|no later than|on or before) (?:the )?"
+            r"|(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday),? the |the )"
             r"(?P<d>[0-9]{1,2})(?:st|nd|rd|th)\b(?! (?:century|centuries|anniversary|time|floor|place|round|day|week|month|year)s?\b)"
         ),
         _handle_ordinal_day,

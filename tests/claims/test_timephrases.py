@@ -2142,3 +2142,25 @@ def test_a_phrase_found_resolves_alone_to_the_same_window() -> None:
                 p.window.precision,
                 p.window.vague,
             ), p.text
+
+
+def test_a_year_before_a_noun_is_a_name_not_a_date() -> None:
+    assert found("Officials met in the 2030 plan review.") == []
+    assert found("Turnout will rise by the 2026 midterms.") == []
+    assert found("The line will open in 2026, she said.") == ["in 2026"]
+
+
+def test_a_weekday_with_an_ordinal_day_is_the_next_such_day() -> None:
+    (phrase,) = find_time_phrases("Shares will trade on Friday the 13th.", REF)
+    assert phrase.text == "on Friday the 13th"
+    assert phrase.window.due_date == date(2026, 2, 13)  # the next 13th that is a Friday
+    (phrase,) = find_time_phrases("The vote is on Wednesday the 22nd.", REF)
+    assert phrase.window.due_date == date(2025, 10, 22)
+
+
+def test_a_time_of_day_before_a_date_is_part_of_its_span() -> None:
+    (phrase,) = find_time_phrases("The deal expires at 11:59 p.m. on Dec. 31.", REF)
+    assert phrase.text == "at 11:59 p.m. on Dec. 31"
+    assert phrase.window.due_date == date(2025, 12, 31)
+    (phrase,) = find_time_phrases("Bids close by 5 p.m. on Nov. 3.", REF)
+    assert (phrase.text, phrase.window.earliest_date) == ("by 5 p.m. on Nov. 3", None)
