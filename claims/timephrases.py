@@ -2369,8 +2369,9 @@ def find_time_phrases(text: str, reference: date, *, backwards: bool = False) ->
     over the words in front that belong to it ("by the end of" next month), is a
     candidate; the longest candidates win, ties going to the earlier (more specific) rule.
     With backwards=True a day that has no direction of its own ("on Thursday", "Oct. 14",
-    "the 14th") is the most recent one on or before the reference: the day a statement
-    was made, in a report published after it.
+    "the 14th") is the most recent one on or before the reference, and a month or season
+    the most recent that has begun: the day a statement was made, in a report published
+    after it. `past` tells a look back ("last week") from a window still to come.
     """
     if isinstance(reference, datetime):
         reference = reference.date()
