@@ -85,7 +85,10 @@ Finding phrases in running text (``find_time_phrases``)
 -------------------------------------------------------
 * The finder runs the same rule table over a whole sentence or paragraph and
   returns every expression, in order and without overlaps. Where two readings
-  overlap the longer wins, ties going to the more specific (earlier) rule.
+  overlap the longer match wins (before the words in front are added: "through
+  Nov. 2" is a day, not "through Nov." a month), then the wider span, then the
+  more specific (earlier) rule.
+* "through Friday", "up to Friday" are deadlines, like "by Friday".
 * A span covers the expression's leading words: "by the end of next month",
   "within the next two weeks", "sometime during the next two weeks", "no later
   than Friday", "on Friday morning". It leaves out "for" and, before a single
@@ -326,6 +329,10 @@ _DAY_PREPOSITIONS: dict[str, str] = {
     "beginning": "on",
     "since": "on",
     "as of": "on",
+    "through": "by",
+    "thru": "by",
+    "up to": "by",
+    "up until": "by",
 }
 
 
@@ -2382,7 +2389,7 @@ def find_time_phrases(text: str, reference: date, *, backwards: bool = False) ->
     check_case = any(c.isupper() for c in text) and any(c.islower() for c in text)
     tokens = set(_TOKEN_RE.findall(norm))
     has_digit = _DIGIT_RE.search(norm) is not None
-    candidates: list[tuple[int, int, int, Window]] = []
+    candidates: list[tuple[int, int, int, Window, int]] = []
     for priority, rule in enumerate(_RULES):
         if rule.needs_digit and not has_digit:
             continue
@@ -2406,9 +2413,12 @@ def find_time_phrases(text: str, reference: date, *, backwards: bool = False) ->
                 pre = _preceding(norm, start, rule.prefixes)
                 if pre is not None:
                     start -= len(pre) + 1
-            candidates.append((start, end, priority, window))
-    candidates.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
-    # Longest first; the spans taken never overlap, so sorted by start they are sorted by
+            candidates.append((start, end, priority, window, m.end() - m.start()))
+    # The longest match wins: the rules decide what the expression is, the words in front
+    # only widen it ("through Nov. 2" is the day, not "through Nov." the month). Then the
+    # widest span, then the more specific rule.
+    candidates.sort(key=lambda c: (-c[4], c[0] - c[1], c[2], c[0]))
+    # The spans taken never overlap, so sorted by start they are sorted by
     # end too, and one bisection finds the only neighbours a candidate could overlap.
     taken: list[tuple[int, int, int, Window]] = []
     starts: list[int] = []
@@ -2418,7 +2428,7 @@ def find_time_phrases(text: str, reference: date, *, backwards: bool = False) ->
             continue
         if i < len(taken) and taken[i][0] < cand[1]:
             continue
-        taken.insert(i, cand)
+        taken.insert(i, cand[:4])
         starts.insert(i, cand[0])
     taken = _with_following_days(norm, taken)
     found = []

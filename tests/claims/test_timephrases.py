@@ -2164,3 +2164,14 @@ def test_a_time_of_day_before_a_date_is_part_of_its_span() -> None:
     assert phrase.window.due_date == date(2025, 12, 31)
     (phrase,) = find_time_phrases("Bids close by 5 p.m. on Nov. 3.", REF)
     assert (phrase.text, phrase.window.earliest_date) == ("by 5 p.m. on Nov. 3", None)
+
+
+def test_the_longest_match_wins_over_a_wider_span_of_a_shorter_one() -> None:
+    # "through Nov." (a month widened by its preposition) must not beat "Nov. 2" (a day).
+    text = "The strike begins Oct. 27 and runs through Nov. 2."
+    assert [
+        (p.text, p.window.due_date, p.window.earliest_date) for p in find_time_phrases(text, REF)
+    ] == [
+        ("Oct. 27", date(2025, 10, 27), date(2025, 10, 27)),
+        ("through Nov. 2", date(2025, 11, 2), None),
+    ]
