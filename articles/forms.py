@@ -1,7 +1,10 @@
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 
 from .importing import ArticleImportError, check_body
 from .models import Article, Outlet
+from .uploads import size_text, too_large_message
 
 
 class ArticleFilterForm(forms.Form):
@@ -53,6 +56,24 @@ class ArticleForm(forms.ModelForm):
 
 
 class ArticleUploadForm(forms.Form):
-    file = forms.FileField(
-        help_text="A seed-format text file (first line “date YYYY-MM-DD …”) or a saved HTML page."
-    )
+    file = forms.FileField()
+
+    def __init__(self, *args: object, refused: str | None = None, **kwargs: object) -> None:
+        """``refused``: the message for a file refused before it was read (too large)."""
+        super().__init__(*args, **kwargs)
+        self.refused = refused
+        if refused:
+            # The field is empty because the file was refused, not because none was sent.
+            self.fields["file"].required = False
+        self.fields["file"].help_text = (
+            "A seed-format text file (first line “date YYYY-MM-DD …”) or a saved HTML page, "
+            f"up to {size_text(settings.ARTICLE_MAX_UPLOAD_BYTES)}."
+        )
+
+    def clean_file(self) -> UploadedFile:
+        if self.refused:
+            raise forms.ValidationError(self.refused)
+        file = self.cleaned_data["file"]
+        if file.size > settings.ARTICLE_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(too_large_message(name=file.name, size=file.size))
+        return file

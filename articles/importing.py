@@ -36,13 +36,11 @@ from tqdm import tqdm
 
 from .extraction import ExtractionError, extract_page
 from .models import Article, Outlet, SourceKind, content_hash
+from .uploads import size_text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-# Files are read into memory whole; anything this large is not an article, even a saved page
-# with inline images.
-MAX_FILE_BYTES = 50 * 1024 * 1024
 # Large enough that per-query overhead vanishes, small enough that a chunk's rows and its
 # IN (...) look-up stay well inside every backend's parameter limits.
 CHUNK_SIZE = 500
@@ -236,9 +234,12 @@ def parse_file(path: Path) -> ParsedArticle:
             raise ArticleImportError("is a directory")
         if not stat.S_ISREG(info.st_mode):
             raise ArticleImportError("not a regular file")
-        if info.st_size > MAX_FILE_BYTES:
+        # Files are read into memory whole, so the size is checked first; the limit is the
+        # upload form's, so a file the command takes can be uploaded too.
+        limit = settings.ARTICLE_MAX_UPLOAD_BYTES
+        if info.st_size > limit:
             raise ArticleImportError(
-                f"file is {info.st_size / 2**20:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB"
+                f"file is {size_text(info.st_size)}; the limit is {size_text(limit)}"
             )
         data = path.read_bytes()
     except OSError as exc:

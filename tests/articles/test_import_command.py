@@ -260,3 +260,17 @@ def test_a_page_declaring_a_non_text_codec_does_not_stop_the_batch(
         "2-page.html",
         "4-good.txt",
     ]
+
+
+@pytest.mark.django_db
+def test_a_file_over_the_upload_limit_is_refused_with_the_limit(
+    tmp_path: Path, settings: SettingsFixture
+) -> None:
+    settings.ARTICLE_MAX_UPLOAD_BYTES = 2048
+    (tmp_path / "1-big.txt").write_text("date 2025-10-17 Big\n\n" + "Words. " * 400)
+    (tmp_path / "2-small.txt").write_text("date 2025-10-17 Small\n\nA few words.")
+
+    error = run_failing(str(tmp_path))
+
+    assert error.stderr == f"{tmp_path / '1-big.txt'}: file is 3 KB; the limit is 2 KB\n"
+    assert Article.objects.get().source == "2-small.txt"
