@@ -60,6 +60,9 @@ AUTHORS_MAX = Article._meta.get_field("authors").max_length
 URL_MAX = Article._meta.get_field("url").max_length
 SOURCE_MAX = Article._meta.get_field("source").max_length
 OUTLET_NAME_MAX = Outlet._meta.get_field("name").max_length
+# The dek is a TextField, but a standfirst is a sentence or two: past this it is body text
+# on the date line. The article form has the same limit.
+DEK_MAX = 2000
 
 _DATE_TOKEN = re.compile(r"\d{4}-\d{2}-\d{2}")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -170,6 +173,10 @@ def parse_seed_text(text: str, *, source: str = "", title: str = "") -> ParsedAr
         raise ArticleImportError('the date line has no date: expected "date YYYY-MM-DD <dek>"')
     published_date = _parse_iso_date(parts[1])
     dek = " ".join(parts[2].split()) if len(parts) > 2 else ""
+    if len(dek) > DEK_MAX:
+        raise ArticleImportError(
+            f"the dek on the date line is {len(dek):,} characters; the limit is {DEK_MAX:,}"
+        )
 
     after = lines[first + 1 :]
     if not any(line.strip() for line in after):
@@ -213,7 +220,9 @@ def parse_html(data: bytes, *, source: str = "") -> ParsedArticle:
         url = ""
     return ParsedArticle(
         title=_shorten(page.title, TITLE_MAX) or _shorten(_first_paragraph(body), 200),
-        dek=" ".join(page.description.split()),
+        # The page's metadata is fitted to the limits, as the title is: the editor did not
+        # write it, and refusing a page over its description would help nobody.
+        dek=_shorten(page.description, DEK_MAX),
         body=body,
         published_date=dt.date.fromisoformat(page.date),
         url=url if len(url) <= URL_MAX else "",

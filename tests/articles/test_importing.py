@@ -622,3 +622,23 @@ def test_any_error_saving_one_file_is_that_files_line_and_the_others_import(
     ]
     assert sorted(summary.imported) == [str(tmp_path / "1.txt"), str(tmp_path / "3.txt")]
     assert Article.objects.count() == 2
+
+
+def test_a_seed_dek_over_the_limit_is_refused_naming_the_limit() -> None:
+    with pytest.raises(ArticleImportError) as error:
+        parse_seed_text(f"date 2025-10-17 {'d' * 2001}\n\nThe body.", source="long.txt")
+
+    assert str(error.value) == "the dek on the date line is 2,001 characters; the limit is 2,000"
+
+
+def test_a_pages_description_is_cut_to_the_dek_limit() -> None:
+    description = " ".join(["summary"] * 400)  # 3,199 characters
+    page = NEWS_PAGE.replace(
+        'content="The two presidents discussed Tomahawk missiles."',
+        f'content="{description}"',
+    )
+
+    parsed = parse_html(page.encode(), source="page.html")
+
+    assert len(parsed.dek) <= 2000
+    assert parsed.dek.startswith("summary summary") and parsed.dek.endswith("…")
