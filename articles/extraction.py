@@ -37,10 +37,11 @@ if TYPE_CHECKING:
     from lxml.etree import _Element
 
 _context = multiprocessing.get_context("forkserver")
-# trafilatura is imported once, in the server. "__main__" too, as multiprocessing does by
-# default: otherwise every child would run the parent's script again (manage.py, gunicorn)
-# before extracting; like any script that starts processes, it keeps its work under
-# `if __name__ == "__main__"`.
+# trafilatura is imported once, in the server. "__main__" is multiprocessing's default
+# preload, kept; but Python 3.11's forkserver skips it, so each child runs the top level of
+# the parent's script again before extracting. manage.py, gunicorn and celery keep their
+# work under `if __name__ == "__main__"`, so that costs a few milliseconds; a script that
+# sets Django up at its top level would pay that for every page (see bench/bench_import.py).
 _context.set_forkserver_preload(["__main__", __name__])
 
 
@@ -79,7 +80,10 @@ def extract_page(
         daemon=True,  # never outlives the worker that asked
     )
     try:
-        child.start()
+        try:
+            child.start()
+        except OSError as exc:  # out of processes or memory: this page cannot be read now
+            raise ExtractionError(f"could not start the extractor ({exc.strerror})") from None
         sender.close()  # so recv() sees EOF if the child dies without answering
         if not receiver.poll(seconds):
             raise ExtractionError(f"too complex to extract: it took longer than {seconds:g} s")
@@ -101,10 +105,10 @@ def extract_page(
 
 
 def _died(exitcode: int | None, *, memory_mb: int) -> str:
-    # A child killed outright was most likely out of memory (the allocator aborts, or the
-    # kernel's OOM killer) or past its CPU limit; any other crash is reported as such.
+    # A child killed by a signal was most likely out of memory (an allocation failing in C
+    # code, or the kernel's OOM killer) or past its CPU limit.
     if exitcode is not None and exitcode < 0:
-        return f"too complex to extract: it needed more than {memory_mb:,} MB of memory or time"
+        return f"too complex to extract: the extractor ran out of memory ({memory_mb:,} MB) or time"
     return f"could not read the page (the extractor stopped with status {exitcode})"
 
 
