@@ -26,23 +26,31 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-import resource
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
 import trafilatura
 
+try:
+    import resource
+except ImportError:  # Windows: no limits but time
+    resource = None
+
 if TYPE_CHECKING:
     from lxml.etree import _Element
 
-_context = multiprocessing.get_context("forkserver")
+# No forkserver on Windows: a fresh interpreter per page there, slower but as bounded in time.
+_context = multiprocessing.get_context(
+    "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+)
 # trafilatura is imported once, in the server. "__main__" is multiprocessing's default
 # preload, kept; but Python 3.11's forkserver skips it, so each child runs the top level of
 # the parent's script again before extracting. manage.py, gunicorn and celery keep their
 # work under `if __name__ == "__main__"`, so that costs a few milliseconds; a script that
 # sets Django up at its top level would pay that for every page (see bench/bench_import.py).
-_context.set_forkserver_preload(["__main__", __name__])
+if _context.get_start_method() == "forkserver":
+    _context.set_forkserver_preload(["__main__", __name__])
 
 
 class ExtractionError(Exception):
@@ -135,6 +143,8 @@ def _extract_in_child(
 
 
 def _limit_resources(*, seconds: float, memory_mb: int) -> None:
+    if resource is None:
+        return
     # The address space the child already has (the interpreter, trafilatura, the page) plus
     # the allowance; a page past it gets MemoryError instead of swapping the machine.
     try:
