@@ -1,7 +1,10 @@
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 
-from .importing import ArticleImportError, check_body
+from .importing import DEK_MAX, OUTLET_NAME_MAX, URL_MAX, ArticleImportError, check_body
 from .models import Article, Outlet
+from .uploads import size_text, too_large_message
 
 
 class ArticleFilterForm(forms.Form):
@@ -22,18 +25,27 @@ class ArticleFilterForm(forms.Form):
 class ArticleForm(forms.ModelForm):
     """Pasted text, or corrections to an imported article."""
 
-    url = forms.URLField(label="URL", required=False, max_length=2000, assume_scheme="https")
+    url = forms.URLField(label="URL", required=False, max_length=URL_MAX, assume_scheme="https")
     outlet_name = forms.CharField(
-        label="Outlet", required=False, max_length=200, help_text="e.g. The Washington Times"
+        label="Outlet",
+        required=False,
+        max_length=OUTLET_NAME_MAX,
+        help_text="e.g. The Washington Times.",
+    )
+    # A TextField in the database; the limit is the importer's.
+    dek = forms.CharField(
+        label="Summary (dek)",
+        required=False,
+        max_length=DEK_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     class Meta:
         model = Article
         fields = ["title", "dek", "url", "published_date", "authors", "language", "body"]
-        labels = {"dek": "Summary (dek)", "url": "URL", "published_date": "Published on"}
+        labels = {"url": "URL", "published_date": "Published on"}
         widgets = {
             "published_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "dek": forms.Textarea(attrs={"rows": 2}),
             "body": forms.Textarea(attrs={"rows": 16}),
         }
 
@@ -41,6 +53,13 @@ class ArticleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.outlet:
             self.fields["outlet_name"].initial = self.instance.outlet.name
+        # Every limit shown up front, not only in the error after a refused save.
+        self.fields["body"].help_text = f"Up to {settings.ARTICLE_MAX_BODY_CHARS:,} characters."
+        for field in self.fields.values():
+            if getattr(field, "max_length", None):
+                field.help_text = " ".join(
+                    filter(None, [field.help_text, f"Up to {field.max_length:,} characters."])
+                )
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"].replace("\r\n", "\n").strip()
@@ -53,6 +72,24 @@ class ArticleForm(forms.ModelForm):
 
 
 class ArticleUploadForm(forms.Form):
-    file = forms.FileField(
-        help_text="A seed-format text file (first line “date YYYY-MM-DD …”) or a saved HTML page."
-    )
+    file = forms.FileField()
+
+    def __init__(self, *args: object, refused: str | None = None, **kwargs: object) -> None:
+        """``refused``: the message for a file refused before it was read (too large)."""
+        super().__init__(*args, **kwargs)
+        self.refused = refused
+        if refused:
+            # The field is empty because the file was refused, not because none was sent.
+            self.fields["file"].required = False
+        self.fields["file"].help_text = (
+            "A seed-format text file (first line “date YYYY-MM-DD …”) or a saved HTML page, "
+            f"up to {size_text(settings.ARTICLE_MAX_UPLOAD_BYTES)}."
+        )
+
+    def clean_file(self) -> UploadedFile:
+        if self.refused:
+            raise forms.ValidationError(self.refused)
+        file = self.cleaned_data["file"]
+        if file.size > settings.ARTICLE_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(too_large_message(name=file.name, size=file.size))
+        return file

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import logging
 import os
 import re
 import stat
@@ -26,27 +27,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 from urllib.parse import urlsplit
 
-import trafilatura
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import DataError, IntegrityError, transaction
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from tqdm import tqdm
 
+from .extraction import ExtractionError, extract_page
 from .models import Article, Outlet, SourceKind, content_hash
+from .uploads import size_text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
-    from lxml.etree import _Element
-    from trafilatura.settings import Document
 
-# Files are read into memory whole; anything this large is not an article, even a saved page
-# with inline images.
-MAX_FILE_BYTES = 50 * 1024 * 1024
 # Large enough that per-query overhead vanishes, small enough that a chunk's rows and its
 # IN (...) look-up stay well inside every backend's parameter limits.
 CHUNK_SIZE = 500
+# A news page has a few thousand elements, a long one with its comments and inline SVG
+# twenty thousand; past this a page is not an article but a way to stall the extractor.
+MAX_HTML_ELEMENTS = 50_000
 # A bar for a handful of files is noise.
 PROGRESS_MIN_FILES = 20
 
@@ -60,14 +60,28 @@ AUTHORS_MAX = Article._meta.get_field("authors").max_length
 URL_MAX = Article._meta.get_field("url").max_length
 SOURCE_MAX = Article._meta.get_field("source").max_length
 OUTLET_NAME_MAX = Outlet._meta.get_field("name").max_length
+# The dek is a TextField, but a standfirst is a sentence or two: past this it is body text
+# on the date line. The article form has the same limit.
+DEK_MAX = 2000
 
 _DATE_TOKEN = re.compile(r"\d{4}-\d{2}-\d{2}")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
+# Codecs Python calls text encodings that no browser reads a page in (WHATWG Encoding has
+# none of them); utf-7 is refused by browsers because it smuggles markup past filters.
+_NOT_PAGE_ENCODINGS = {
+    "undefined",
+    "idna",
+    "punycode",
+    "unicode-escape",
+    "raw-unicode-escape",
+    "utf-7",
+}
 # Control bytes that never occur in text; tab, newlines, form feed and escape do.
 _BINARY_BYTES = bytes(set(range(32)) - {9, 10, 12, 13, 27}) + b"\x7f"
 _TEXT_BYTES = bytes(set(range(256)) - set(_BINARY_BYTES))
 _url_validator = URLValidator(schemes=["http", "https"])
+logger = logging.getLogger(__name__)
 
 
 class ArticleImportError(ValueError):
@@ -126,14 +140,17 @@ def decode_file(data: bytes, *, name: str = "") -> str:
     encoding = "utf-8"
     if not offset and _is_html(data, name=name):
         encoding = _declared_charset(data) or encoding
+    what = "UTF-8 text" if encoding == "utf-8" else f"{encoding} text as the page declares"
     try:
         return data[offset:].decode(encoding)
     except UnicodeDecodeError as exc:
         byte = exc.object[exc.start]
-        what = "UTF-8 text" if encoding == "utf-8" else f"{encoding} text as the page declares"
         raise ArticleImportError(
             f"not {what} (invalid byte 0x{byte:02x} at position {exc.start + offset})"
         ) from None
+    except Exception as exc:
+        # A codec that fails otherwise (any of Python's many) is this file's problem alone.
+        raise ArticleImportError(f"cannot be read as {what} ({type(exc).__name__})") from None
 
 
 def parse_seed_text(text: str, *, source: str = "", title: str = "") -> ParsedArticle:
@@ -156,6 +173,10 @@ def parse_seed_text(text: str, *, source: str = "", title: str = "") -> ParsedAr
         raise ArticleImportError('the date line has no date: expected "date YYYY-MM-DD <dek>"')
     published_date = _parse_iso_date(parts[1])
     dek = " ".join(parts[2].split()) if len(parts) > 2 else ""
+    if len(dek) > DEK_MAX:
+        raise ArticleImportError(
+            f"the dek on the date line is {len(dek):,} characters; the limit is {DEK_MAX:,}"
+        )
 
     after = lines[first + 1 :]
     if not any(line.strip() for line in after):
@@ -178,37 +199,36 @@ def parse_html(data: bytes, *, source: str = "") -> ParsedArticle:
     """Title, date, authors, outlet, url and body text of a saved news page."""
     text = decode_file(data, name=source)
     try:
-        language, document = _extract_page(text)
-    except Exception as exc:
-        # Saved pages are untrusted input to a third-party parser: whatever breaks it is
-        # one bad file to report, not the end of a batch.
-        detail = (str(exc).strip().splitlines() or [""])[0]
-        raise ArticleImportError(
-            f"could not read the page ({type(exc).__name__}: {detail})"
-        ) from exc
-    if document is None or document.body is None:
+        page = extract_page(
+            text,
+            seconds=settings.ARTICLE_EXTRACT_SECONDS,
+            memory_mb=settings.ARTICLE_EXTRACT_MEMORY_MB,
+            max_elements=MAX_HTML_ELEMENTS,
+        )
+    except ExtractionError as exc:
+        raise ArticleImportError(str(exc)) from None
+    if page is None or not page.body:
         raise ArticleImportError("no article text found in the page")
-    title = " ".join((document.title or "").split())
-    body = _body_text(document.body, title=title)
-    if not body:
-        raise ArticleImportError("no article text found in the page")
+    body = page.body
     check_body(body)
-    if not document.date:
+    if not page.date:
         raise ArticleImportError("no publication date found in the page")
-    url = document.url or ""
+    url = page.url
     try:
         _url_validator(url)
     except ValidationError:
         url = ""
     return ParsedArticle(
-        title=_shorten(title, TITLE_MAX) or _shorten(_first_paragraph(body), 200),
-        dek=" ".join((document.description or "").split()),
+        title=_shorten(page.title, TITLE_MAX) or _shorten(_first_paragraph(body), 200),
+        # The page's metadata is fitted to the limits, as the title is: the editor did not
+        # write it, and refusing a page over its description would help nobody.
+        dek=_shorten(page.description, DEK_MAX),
         body=body,
-        published_date=dt.date.fromisoformat(document.date),
+        published_date=dt.date.fromisoformat(page.date),
         url=url if len(url) <= URL_MAX else "",
-        authors=_authors(document.author or ""),
-        language=language if _LANGUAGE.fullmatch(language) else "en",
-        outlet_name=_shorten(document.sitename or "", OUTLET_NAME_MAX),
+        authors=_authors(page.author),
+        language=page.language if _LANGUAGE.fullmatch(page.language) else "en",
+        outlet_name=_shorten(page.sitename, OUTLET_NAME_MAX),
         source_kind=SourceKind.UPLOAD,
         source=source[:SOURCE_MAX],
     )
@@ -223,9 +243,12 @@ def parse_file(path: Path) -> ParsedArticle:
             raise ArticleImportError("is a directory")
         if not stat.S_ISREG(info.st_mode):
             raise ArticleImportError("not a regular file")
-        if info.st_size > MAX_FILE_BYTES:
+        # Files are read into memory whole, so the size is checked first; the limit is the
+        # upload form's, so a file the command takes can be uploaded too.
+        limit = settings.ARTICLE_MAX_UPLOAD_BYTES
+        if info.st_size > limit:
             raise ArticleImportError(
-                f"file is {info.st_size / 2**20:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB"
+                f"file is {size_text(info.st_size)}; the limit is {size_text(limit)}"
             )
         data = path.read_bytes()
     except OSError as exc:
@@ -311,6 +334,11 @@ def _parse_chunk(
             parsed.append((str(path), article, article.content_hash))
         except ArticleImportError as exc:
             failed.append((str(path), str(exc)))
+        except Exception as exc:
+            # A bug or a third-party parser tripping on one file must not cost the batch
+            # the good files: that file gets its line, the traceback goes to the log.
+            logger.debug("Unexpected error importing %s", path, exc_info=True)
+            failed.append((str(path), unexpected_reason(exc)))
         bar.update()
     return parsed, failed
 
@@ -371,7 +399,9 @@ def _save_chunk(
                         for _, parsed, parsed_hash in new
                     ]
                 )
-        except (IntegrityError, DataError):
+        except (OperationalError, InterfaceError):
+            raise
+        except Exception:
             # Another import took one of these keys meanwhile, or a row broke a constraint:
             # saving one at a time finds which file it was and still imports the rest.
             outlets.clear()  # outlets created in the rolled-back transaction are gone
@@ -388,6 +418,13 @@ def _save_chunk(
         except (IntegrityError, DataError) as exc:
             outlets.clear()
             summary.failed.append((name, _database_reason(exc)))
+            continue
+        except (OperationalError, InterfaceError):
+            raise  # the database is gone: no other file can be saved either
+        except Exception as exc:
+            logger.debug("Unexpected error saving %s", name, exc_info=True)
+            outlets.clear()
+            summary.failed.append((name, unexpected_reason(exc)))
             continue
         {
             Outcome.CREATED: summary.imported,
@@ -551,8 +588,14 @@ def _declared_charset(data: bytes) -> str | None:
     if match is None:
         return None
     try:
-        encoding = codecs.lookup(match.group(1).decode("ascii")).name
+        codec = codecs.lookup(match.group(1).decode("ascii"))
     except LookupError:
+        return None
+    encoding = codec.name
+    # A page names its charset, not any codec Python has: rot13, base64 or zlib transform
+    # bytes, "undefined" always fails, and the escape and IDNA codecs are no page's encoding.
+    # Browsers ignore a label they do not know; so do we, and read the page as UTF-8.
+    if not codec._is_text_encoding or encoding in _NOT_PAGE_ENCODINGS:
         return None
     # As browsers do (WHATWG Encoding): a page that is readable as it declares cannot be
     # UTF-16, and "latin-1"/"ascii" pages are really windows-1252.
@@ -561,65 +604,6 @@ def _declared_charset(data: bytes) -> str | None:
     if encoding in {"latin-1", "iso8859-1", "ascii"}:
         return "cp1252"
     return encoding
-
-
-def _extract_page(text: str) -> tuple[str, Document | None]:
-    """The page's language and trafilatura's extraction: metadata plus the main text."""
-    tree = trafilatura.load_html(text)
-    if tree is None:
-        return "", None
-    language = (tree.get("lang") or "").split("-")[0].strip().lower()
-    document = trafilatura.bare_extraction(
-        tree,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        # Only dates the page states in its markup: the extensive search guesses from any
-        # date in the text (a copyright line makes 1 January).
-        date_extraction_params={
-            "extensive_search": False,
-            "original_date": True,
-            "max_date": dt.date.today().isoformat(),
-        },
-    )
-    return language, document
-
-
-def _body_text(body: _Element, *, title: str) -> str:
-    """Plain text from trafilatura's XML: one paragraph per block, blank lines between."""
-    blocks: list[str] = []
-    for element in body:
-        if element.tag == "list":
-            text = "\n".join(f"- {_inline_text(item)}" for item in element if item.tag == "item")
-        elif element.tag == "table":
-            text = "\n".join(
-                " | ".join(_inline_text(cell) for cell in row) for row in element.iter("row")
-            )
-        else:
-            text = _inline_text(element)
-        if text.strip():
-            blocks.append(text)
-    # The headline usually opens the article body too; it is already the title.
-    if blocks and title and " ".join(blocks[0].split()) == title:
-        blocks.pop(0)
-    return "\n\n".join(blocks)
-
-
-def _inline_text(element: _Element) -> str:
-    parts: list[str] = []
-
-    def walk(node: _Element) -> None:
-        parts.append(node.text or "")
-        for child in node:
-            if child.tag == "lb":
-                parts.append("\n")
-            else:
-                walk(child)
-            parts.append(child.tail or "")
-
-    walk(element)
-    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
-    return "\n".join(line for line in lines if line)
 
 
 def _authors(raw: str) -> str:
@@ -653,6 +637,12 @@ def _os_reason(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
         return "permission denied"
     return (exc.strerror or str(exc)).lower()
+
+
+def unexpected_reason(exc: BaseException) -> str:
+    """One line for an error nobody foresaw: its kind and the first line of its message."""
+    detail = (str(exc).strip().splitlines() or [""])[0]
+    return f"could not be imported ({type(exc).__name__}{': ' if detail else ''}{_shorten(detail, 200)})"
 
 
 def _database_reason(exc: Exception) -> str:

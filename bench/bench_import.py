@@ -1,16 +1,20 @@
 """Time the article import against the database DATABASE_URL names.
 
-    DATABASE_URL=postgres://... python bench/bench_import.py [FOLDER] [--count 10000]
+    DATABASE_URL=postgres://... python bench/bench_import.py [FOLDER] [--count 10000] [--html]
 
-Without FOLDER, writes --count seed files (bench/make_seed_files.py) to a temporary folder.
-Deletes earlier benchmark articles (source "bench-*"), imports the folder in-process through
-articles.importing.import_paths, then imports it again, which must change nothing.
+Without FOLDER, writes --count seed files (bench/make_seed_files.py) to a temporary folder,
+or with --html the same articles as saved HTML pages. Deletes earlier benchmark articles
+(source "bench-*"), imports the folder in-process through articles.importing.import_paths,
+then imports it again, which must change nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import html
 import os
+import random
 import sys
 import tempfile
 import time
@@ -20,15 +24,39 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django  # noqa: E402
+if __name__ == "__main__":
+    # Only in the benchmark's own process: each child extracting a saved page runs this
+    # module's top level again (multiprocessing's forkserver on Python 3.11), and would
+    # set Django up for nothing.
+    import django
 
-django.setup()
+    django.setup()
 
-from django.db import connection  # noqa: E402
+    from django.db import connection
 
-from articles.importing import ImportSummary, import_paths  # noqa: E402
-from articles.models import Article, SourceKind  # noqa: E402
-from bench.make_seed_files import PREFIX, make_seed_files  # noqa: E402
+    from articles.importing import ImportSummary, import_paths
+    from articles.models import Article, SourceKind
+
+from bench.make_seed_files import PREFIX, article, make_seed_files  # noqa: E402
+
+
+def make_html_files(folder: Path, *, count: int, seed: int = 17) -> None:
+    """The seed files' articles as saved pages: each page is extracted in a child process."""
+    rng = random.Random(seed)
+    for number in range(count):
+        date_line, body = article(number, rng).split("\n\n", 1)
+        dek = date_line.split(" ", 2)[2]
+        # Pages state dates from 1995 on; earlier ones are not taken for publication dates.
+        published = dt.date(2000, 1, 1) + dt.timedelta(days=number % 9000)
+        paragraphs = "".join(f"<p>{html.escape(p)}</p>\n" for p in body.split("\n\n"))
+        (folder / f"{PREFIX}{number:05d}.html").write_text(
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f"<title>{html.escape(dek)}</title>"
+            f'<meta property="article:published_time" content="{published}">'
+            '</head><body><nav><a href="/">Home</a></nav><article>'
+            f"<h1>{html.escape(dek)}</h1>\n{paragraphs}</article></body></html>",
+            encoding="utf-8",
+        )
 
 
 def run(folder: Path) -> tuple[ImportSummary, float]:
@@ -40,7 +68,7 @@ def run(folder: Path) -> tuple[ImportSummary, float]:
 def bench(folder: Path) -> int:
     files = sum(1 for _ in folder.rglob("*") if _.is_file())
     deleted, _ = Article.objects.filter(
-        source_kind=SourceKind.SEED, source__startswith=PREFIX
+        source_kind__in=[SourceKind.SEED, SourceKind.UPLOAD], source__startswith=PREFIX
     ).delete()
     print(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
     print(f"Deleted {deleted} articles from an earlier run.")
@@ -67,6 +95,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path, nargs="?", help="seed files to import")
     parser.add_argument("--count", type=int, default=10_000, help="files to write without FOLDER")
+    parser.add_argument("--html", action="store_true", help="write saved HTML pages instead")
     parser.add_argument(
         "--allow-sqlite", action="store_true", help="run on SQLite (not the figure that counts)"
     )
@@ -78,8 +107,12 @@ def main() -> int:
         return bench(args.folder)
     with tempfile.TemporaryDirectory(prefix="claimtrack-bench-") as tmp:
         started = time.perf_counter()
-        make_seed_files(Path(tmp), count=args.count)
-        print(f"Wrote {args.count} seed files in {time.perf_counter() - started:.2f} s")
+        if args.html:
+            make_html_files(Path(tmp), count=args.count)
+        else:
+            make_seed_files(Path(tmp), count=args.count)
+        kind = "HTML pages" if args.html else "seed files"
+        print(f"Wrote {args.count} {kind} in {time.perf_counter() - started:.2f} s")
         return bench(Path(tmp))
 
 

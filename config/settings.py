@@ -347,6 +347,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Import -------------------------------------------------------------------------------
 # Largest article body accepted, in characters; larger files are refused as a whole.
 ARTICLE_MAX_BODY_CHARS = env_int("ARTICLE_MAX_BODY_CHARS", 500_000)
+# Largest file accepted, uploaded or imported, in bytes: refused before it is read.
+ARTICLE_MAX_UPLOAD_BYTES = env_int("ARTICLE_MAX_UPLOAD_BYTES", 5 * 2**20)
+# Limits of one saved page's extraction (articles/extraction.py), so that no page can hold a
+# web worker past its timeout or take the machine's memory.
+ARTICLE_EXTRACT_SECONDS = env_int("ARTICLE_EXTRACT_SECONDS", 10)
+ARTICLE_EXTRACT_MEMORY_MB = env_int("ARTICLE_EXTRACT_MEMORY_MB", 512)
 
 # --- Security -----------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -232,3 +232,45 @@ def test_the_exit_status_is_non_zero_when_a_file_failed(
     stderr = capsys.readouterr().err
     assert f"{bad}: no date line" in stderr
     assert "CommandError: 1 of 1 file could not be imported." in stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("charset", ["rot13", "base64", "zlib", "undefined", "nonsense"])
+def test_a_page_declaring_a_non_text_codec_does_not_stop_the_batch(
+    tmp_path: Path, charset: str
+) -> None:
+    (tmp_path / "1-good.txt").write_text("date 2025-10-17 One\n\nFirst article.")
+    (tmp_path / "2-page.html").write_text(
+        NEWS_PAGE.replace("<head>", f'<head>\n<meta charset="{charset}">')
+    )
+    (tmp_path / "3-bad.html").write_bytes(
+        NEWS_PAGE.replace("<head>", f'<head>\n<meta charset="{charset}">')
+        .replace("Putin", "Путин")
+        .encode("koi8-r")
+    )
+    (tmp_path / "4-good.txt").write_text("date 2025-10-18 Four\n\nFourth article.")
+
+    error = run_failing(str(tmp_path))
+
+    assert error.stdout == "Imported 3, unchanged 0, failed 1.\n"
+    [line] = error.stderr.splitlines()
+    assert line.startswith(f"{tmp_path / '3-bad.html'}: not UTF-8 text (invalid byte ")
+    assert sorted(Article.objects.values_list("source", flat=True)) == [
+        "1-good.txt",
+        "2-page.html",
+        "4-good.txt",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_file_over_the_upload_limit_is_refused_with_the_limit(
+    tmp_path: Path, settings: SettingsFixture
+) -> None:
+    settings.ARTICLE_MAX_UPLOAD_BYTES = 2048
+    (tmp_path / "1-big.txt").write_text("date 2025-10-17 Big\n\n" + "Words. " * 400)
+    (tmp_path / "2-small.txt").write_text("date 2025-10-17 Small\n\nA few words.")
+
+    error = run_failing(str(tmp_path))
+
+    assert error.stderr == f"{tmp_path / '1-big.txt'}: file is 3 KB; the limit is 2 KB\n"
+    assert Article.objects.get().source == "2-small.txt"

@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import multiprocessing
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,7 @@ from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from pytest_django.fixtures import Settings as SettingsFixture
 
-from articles import importing
+from articles import extraction, importing
 from articles.importing import (
     ArticleImportError,
     ParsedArticle,
@@ -317,7 +318,9 @@ def test_a_page_that_breaks_the_html_parser_is_one_bad_file(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("parser exploded\nsecond line")
 
-    monkeypatch.setattr(importing.trafilatura, "bare_extraction", broken)
+    # A forked child sees the patched module; the forkserver's children would not.
+    monkeypatch.setattr(extraction, "_context", multiprocessing.get_context("fork"))
+    monkeypatch.setattr(extraction.trafilatura, "bare_extraction", broken)
 
     with pytest.raises(ArticleImportError) as error:
         parse_html(NEWS_PAGE.encode(), source="page.html")
@@ -537,3 +540,105 @@ def test_it_shows_a_progress_bar_for_many_files_on_a_terminal(tmp_path: Path) ->
     import_paths([tmp_path], progress=True, progress_file=terminal)
 
     assert "25/25" in terminal.getvalue()
+
+
+@pytest.mark.parametrize(
+    "charset",
+    ["rot13", "base64", "zlib", "hex", "undefined", "utf-7", "unicode_escape", "no-such-codec"],
+)
+def test_a_page_declaring_a_codec_that_is_no_page_encoding_is_read_as_utf8(
+    charset: str,
+) -> None:
+    page = NEWS_PAGE.replace('<meta charset="utf-8">', f'<meta charset="{charset}">')
+
+    parsed = parse_html(page.encode(), source="page.html")
+
+    assert parsed.title == "Trump and Zelensky meet at the White House"
+    assert parsed.published_date == dt.date(2025, 10, 18)
+
+
+def test_a_non_utf8_page_declaring_a_non_text_codec_is_refused_as_not_utf8() -> None:
+    page = NEWS_PAGE.replace('<meta charset="utf-8">', '<meta charset="rot13">')
+
+    with pytest.raises(ArticleImportError) as error:
+        parse_html(page.replace("Zelensky", "Zelenský").encode("latin-1"), source="p.html")
+
+    assert str(error.value).startswith("not UTF-8 text (invalid byte 0xfd at position ")
+
+
+def test_a_page_in_its_declared_charset_is_still_read_in_it() -> None:
+    page = NEWS_PAGE.replace('<meta charset="utf-8">', '<meta charset="koi8-r">')
+    page = page.replace("Zelensky", "Зеленский")
+
+    parsed = parse_html(page.encode("koi8-r"), source="page.html")
+
+    assert "Зеленский" in parsed.body
+
+
+@pytest.mark.django_db
+def test_any_error_reading_one_file_is_that_files_line_and_the_others_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_parse_seed_text = importing.parse_seed_text
+
+    def parse_seed_text(text: str, **kwargs: str) -> ParsedArticle:
+        if "explode" in text:
+            raise RuntimeError("a bug nobody foresaw\nwith a second line")
+        return real_parse_seed_text(text, **kwargs)
+
+    monkeypatch.setattr(importing, "parse_seed_text", parse_seed_text)
+    write(tmp_path, "1.txt", "date 2025-10-17 One\n\nFirst.")
+    write(tmp_path, "2.txt", "date 2025-10-17 Two\n\nexplode")
+    write(tmp_path, "3.txt", "date 2025-10-17 Three\n\nThird.")
+
+    summary = import_paths([tmp_path])
+
+    assert summary.failed == [
+        (str(tmp_path / "2.txt"), "could not be imported (RuntimeError: a bug nobody foresaw)")
+    ]
+    assert sorted(Article.objects.values_list("source", flat=True)) == ["1.txt", "3.txt"]
+
+
+@pytest.mark.django_db
+def test_any_error_saving_one_file_is_that_files_line_and_the_others_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_new_article = importing._new_article
+
+    def new_article(parsed: ParsedArticle, **kwargs: object) -> Article:
+        if parsed.dek == "Two":
+            raise ValueError("cannot build this one")
+        return real_new_article(parsed, **kwargs)
+
+    monkeypatch.setattr(importing, "_new_article", new_article)
+    write(tmp_path, "1.txt", "date 2025-10-17 One\n\nFirst.")
+    write(tmp_path, "2.txt", "date 2025-10-17 Two\n\nSecond.")
+    write(tmp_path, "3.txt", "date 2025-10-17 Three\n\nThird.")
+
+    summary = import_paths([tmp_path])
+
+    assert summary.failed == [
+        (str(tmp_path / "2.txt"), "could not be imported (ValueError: cannot build this one)")
+    ]
+    assert sorted(summary.imported) == [str(tmp_path / "1.txt"), str(tmp_path / "3.txt")]
+    assert Article.objects.count() == 2
+
+
+def test_a_seed_dek_over_the_limit_is_refused_naming_the_limit() -> None:
+    with pytest.raises(ArticleImportError) as error:
+        parse_seed_text(f"date 2025-10-17 {'d' * 2001}\n\nThe body.", source="long.txt")
+
+    assert str(error.value) == "the dek on the date line is 2,001 characters; the limit is 2,000"
+
+
+def test_a_pages_description_is_cut_to_the_dek_limit() -> None:
+    description = " ".join(["summary"] * 400)  # 3,199 characters
+    page = NEWS_PAGE.replace(
+        'content="The two presidents discussed Tomahawk missiles."',
+        f'content="{description}"',
+    )
+
+    parsed = parse_html(page.encode(), source="page.html")
+
+    assert len(parsed.dek) <= 2000
+    assert parsed.dek.startswith("summary summary") and parsed.dek.endswith("…")

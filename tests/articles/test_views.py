@@ -190,3 +190,47 @@ def test_search_ignores_markup_like_input_and_matches_word_forms(as_reader) -> N
     ArticleFactory(title="Talks", body="The leaders were meeting in Budapest.")
     assert titles(as_reader.get("/articles/", {"q": "<script>"})) == []
     assert titles(as_reader.get("/articles/", {"q": "Budapest"})) == ["Talks"]
+
+
+def test_the_article_form_shows_every_length_limit(as_editor, settings) -> None:
+    settings.ARTICLE_MAX_BODY_CHARS = 500_000
+
+    response = as_editor.get("/articles/new/")
+
+    help_texts = {name: field.help_text for name, field in response.context["form"].fields.items()}
+    assert help_texts["title"] == "Up to 500 characters."
+    assert help_texts["dek"] == "Up to 2,000 characters."
+    assert help_texts["url"] == "Up to 2,000 characters."
+    assert help_texts["authors"] == "Comma-separated. Up to 500 characters."
+    assert help_texts["outlet_name"] == "e.g. The Washington Times. Up to 200 characters."
+    assert help_texts["body"] == "Up to 500,000 characters."
+    html = response.content.decode()
+    assert "Up to 2,000 characters." in html and "Up to 500,000 characters." in html
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("dek", "d" * 2001, "Ensure this value has at most 2000 characters (it has 2001)."),
+        ("title", "t" * 501, "Ensure this value has at most 500 characters (it has 501)."),
+        ("authors", "a" * 501, "Ensure this value has at most 500 characters (it has 501)."),
+        ("outlet_name", "o" * 201, "Ensure this value has at most 200 characters (it has 201)."),
+    ],
+)
+def test_a_field_over_its_length_limit_is_refused_naming_the_limit(
+    as_editor, field: str, value: str, error: str
+) -> None:
+    data = {
+        "paste-title": "Title",
+        "paste-published_date": "2025-10-17",
+        "paste-language": "en",
+        "paste-body": "The body.",
+        f"paste-{field}": value,
+    }
+
+    response = as_editor.post("/articles/new/", data)
+
+    assert response.status_code == 422
+    assert response.context["form"].errors[field] == [error]
+    assert error in response.content.decode()
+    assert not Article.objects.exists()
