@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-from bench_dashboard import (
+from harness import (
     DEFAULT_DATABASE_URL,
     bench_env,
     collectstatic,

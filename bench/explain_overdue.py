@@ -100,7 +100,7 @@ class Result:
 
 def captured(run: Callable[[], Any]) -> tuple[str, list[Any]]:
     """The SQL and parameters of the single query that `run` sends through the ORM."""
-    from bench_dashboard import capture  # this folder is on sys.path when a script runs
+    from harness import capture  # this folder is on sys.path when a script runs
 
     seen = capture(run)
     if len(seen) != 1:

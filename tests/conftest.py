@@ -1,9 +1,10 @@
+import datetime as dt
 import os
 from collections.abc import Iterator
 
 import pytest
+import time_machine
 from django.core.cache import caches
-from django.db import connections
 
 from tests.factories import UserFactory
 
@@ -43,6 +44,24 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
             f"skipped, but CLAIMTRACK_REQUIRE_SERVICES=1 forbids skips: {report.longrepr}"
         )
     return report
+
+
+# Every test starts on this clock, whatever the real date: a Wednesday in March, away from
+# month and year ends and daylight-saving changes. The clock ticks (timeouts and ordering
+# still work); a test that needs another moment travels there itself.
+FIXED_NOW = dt.datetime(2026, 3, 11, 9, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(request: pytest.FixtureRequest) -> Iterator[None]:
+    # Tests marked `slow` drive other processes (Chromium, a Celery worker, manage.py, the
+    # whole stack) that read the real clock; a fixed clock here would only set the two apart
+    # (a session cookie that expired before it was set). They use dates relative to today.
+    if request.node.get_closest_marker("slow"):
+        yield
+        return
+    with time_machine.travel(FIXED_NOW, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -108,35 +127,3 @@ def as_reviewer(client, reviewer):
 def as_editor(client, editor):
     client.force_login(editor)
     return client
-
-
-CHROMIUM = "/usr/bin/chromium"
-# Headless Debian Chromium on a machine without a network (see README, "Tests").
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator:
-    """A headless Chromium driven by Playwright, for tests marked `browser`."""
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
-    # stay synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-        # While Playwright's event loop runs, Django keeps this test's connections apart
-        # from the ones pytest-django closes; left open, they stop it from dropping the
-        # test database at the end of the run.
-        connections.close_all()

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,6 +76,7 @@ def test_the_image_builds_from_the_pinned_requirements() -> None:
     assert SERVICES["web"]["build"] == "."
 
 
+@pytest.mark.slow
 def test_the_settings_load_with_the_compose_environment(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in REQUIRED_VARIABLES}
     env.update({k: str(v) for k, v in SERVICES["web"]["environment"].items()})

@@ -1178,6 +1178,7 @@ def run_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("env", "message"),
     [
@@ -1195,6 +1196,7 @@ def test_a_cadence_that_makes_no_sense_stops_the_app_from_starting(
     assert message in result.stderr
 
 
+@pytest.mark.slow
 def test_the_cadence_comes_from_the_environment(tmp_path: Path) -> None:
     result = subprocess.run(
         [

@@ -582,6 +582,7 @@ def worker_closes_its_database_connections() -> Iterator[None]:
     signals.task_postrun.disconnect(close)
 
 
+@pytest.mark.slow
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_consuming_from_redis_runs_the_sweep(

@@ -36,7 +36,6 @@ def logged_in_page(browser: Browser, live_server_url: str, user: User) -> Page:
     return context.new_page()
 
 
-@pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_reviewer_sees_the_unread_count_rise_after_a_sweep_and_reads_it(
     browser: Browser, live_server: LiveServer, settings: Settings

@@ -6,13 +6,10 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from claims.models import Claim, ClaimStatus, EventKind
+from tests.browser.pages import PASSWORD, log_in
 from tests.factories import ClaimFactory, UserFactory
-from tests.test_browser_claims import PASSWORD, log_in
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_a_reviewer_filters_to_mine_resolves_inline_and_goes_back(

@@ -3,16 +3,12 @@ and password pages, the error pages, and flash messages."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
+from tests.browser.pages import PASSWORD, log_in
 from tests.factories import ClaimFactory, UserFactory
 
-PASSWORD = "browser-test-password"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def violations(page: Page, rules: list[str] | None = None) -> list[str]:
@@ -25,16 +21,6 @@ def violations(page: Page, rules: list[str] | None = None) -> list[str]:
         for v in results.response["violations"]
         for node in v["nodes"]
     ]
-
-
-def log_in(browser: Browser, base_url: str, username: str) -> Page:
-    page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("link", name="Claimtrack")).to_be_visible()
-    return page
 
 
 def test_the_account_and_error_pages_have_no_axe_violations(browser, live_server) -> None:

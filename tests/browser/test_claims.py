@@ -9,26 +9,13 @@ from playwright.sync_api import Browser, Page, expect
 from articles.importing import import_paths
 from articles.models import Article
 from claims.models import Claim
+from tests.browser.pages import PASSWORD, log_in
 from tests.factories import UserFactory
 
-ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "browser-test-password"
+ROOT = Path(__file__).resolve().parents[2]
 PHRASE = "sometime during the next two weeks"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-
-def log_in(browser: Browser, base_url: str, username: str) -> Page:
-    page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("link", name="Claimtrack")).to_be_visible()
-    return page
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def select_text(page: Page, text: str) -> None:
