@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from claims import services
-from claims.models import NOTE_MAX, Claim, ClaimEvent, EventKind, Evidence
+from claims.models import Claim, ClaimEvent, EventKind, Evidence
 from tests.factories import ArticleFactory, ClaimFactory
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 NOW = dt.datetime(2025, 11, 10, 12, tzinfo=dt.UTC)
+NOTE_MAX = 5_000  # claims.models.NOTE_MAX
 
 
 # --- Dates beyond the horizon ------------------------------------------------------------
