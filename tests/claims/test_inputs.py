@@ -280,3 +280,36 @@ def test_show_all_opens_the_timeline_at_the_whole_note(as_reader) -> None:
     html = response.content.decode()
     assert f'id="event-{long_note.pk}"' in html
     assert "x" * 3_000 in html
+
+
+# --- Search ----------------------------------------------------------------------------------
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("view", ["overdue", "soon", "undated", "resolved"])
+def test_search_finds_claims_by_a_word_of_statement_or_quote_in_every_list(
+    as_editor, editor, view: str
+) -> None:
+    article = ArticleFactory(body="The envoy said the railway line will reopen next week.")
+    due = {"overdue": dt.date(2025, 11, 1), "soon": dt.date(2025, 11, 12), "undated": None}
+    for n, (statement, quote) in enumerate(
+        [
+            ("The railway line will reopen", ""),
+            ("Service resumes", "the railway line will reopen"),
+            ("The bridge will open", ""),
+        ]
+    ):
+        claim = services.create_claim(
+            article=article,
+            by=editor,
+            statement=f"{statement} ({n})",
+            quote=quote,
+            due_date=due.get(view, dt.date(2025, 11, 1)),
+            vague=view == "undated",
+        )
+        if view == "resolved":
+            services.resolve_claim(claim=claim, by=editor, version=1, status="fulfilled")
+    html = as_editor.get(f"/?view={view}&who=all&q=railway").content.decode()
+    assert "The railway line will reopen (0)" in html
+    assert "Service resumes (1)" in html
+    assert "The bridge will open (2)" not in html
