@@ -7,6 +7,7 @@ claim_resolved_recent.
 """
 
 import datetime as dt
+import hashlib
 import time
 from dataclasses import dataclass
 from functools import cached_property
@@ -265,7 +266,8 @@ class Dashboard:
         key = ":".join(
             [
                 "counts",
-                self.query_string(view=""),
+                # Hashed: a search of 200 characters made keys no cache backend takes.
+                hashlib.sha256(self.query_string(view="").encode()).hexdigest(),
                 str(self.user.pk) if self.filters["who"] == "mine" else "",
                 self.today.isoformat(),
                 latest.isoformat() if latest else "",
