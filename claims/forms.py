@@ -1,11 +1,54 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from .models import Claim, ClaimStatus, ClaimType, Precision, ReasonCode
+from . import services
+from .models import (
+    CRITERIA_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    QUOTE_MAX,
+    REASON_MAX,
+    STATEMENT_MAX,
+    TAGS_MAX,
+    TIME_PHRASE_MAX,
+    TITLE_MAX,
+    URL_MAX,
+    Claim,
+    ClaimStatus,
+    ClaimType,
+    Precision,
+    ReasonCode,
+    TextLimit,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def limited(field: forms.CharField, name: str) -> forms.CharField:
+    """`field` with its max_length said in words: "Keep the note to 5,000 characters or
+    fewer (it has 2,400,000)." The browser's maxlength attribute stays."""
+    field.validators = [v for v in field.validators if getattr(v, "code", "") != "max_length"] + [
+        TextLimit(field.max_length, name)
+    ]
+    return field
+
+
+def check_window(form: forms.Form, *, due_field: str = "due_date") -> None:
+    """The claim's window rule (services.check_window), its errors on the form's fields."""
+    data = form.cleaned_data
+    try:
+        services.check_window(
+            due_date=data.get(due_field),
+            earliest_date=data.get("earliest_date"),
+            due_field=due_field,
+        )
+    except ValidationError as error:
+        for name, errors in error.message_dict.items():
+            if name in form.fields and not form.has_error(name):
+                form.add_error(name, errors)
 
 
 def reviewers() -> QuerySet[AbstractBaseUser]:
@@ -31,28 +74,42 @@ class VersionedForm(forms.Form):
 
 
 class ClaimForm(forms.Form):
-    quote = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Exactly as in the article. Select it in the text, or type it.",
+    quote = limited(
+        forms.CharField(
+            required=False,
+            max_length=QUOTE_MAX,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text="Exactly as in the article. Select it in the text, or type it.",
+        ),
+        "quote",
     )
     quote_start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     quote_end = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
-    statement = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="A checkable sentence: “Trump and Putin will meet in Budapest”.",
+    statement = limited(
+        forms.CharField(
+            max_length=STATEMENT_MAX,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text="A checkable sentence: “Trump and Putin will meet in Budapest”.",
+        ),
+        "statement",
     )
-    claimant = forms.CharField(
-        max_length=200,
-        required=False,
-        help_text="Pick a known person (names and aliases match) or type a new name.",
-        widget=forms.TextInput(attrs={"list": "people", "autocomplete": "off"}),
+    claimant = limited(
+        forms.CharField(
+            max_length=NAME_MAX,
+            required=False,
+            help_text="Pick a known person (names and aliases match) or type a new name.",
+            widget=forms.TextInput(attrs={"list": "people", "autocomplete": "off"}),
+        ),
+        "claimant's name",
     )
     claim_type = forms.ChoiceField(choices=ClaimType.choices, initial=ClaimType.PREDICTION)
-    time_phrase = forms.CharField(
-        max_length=300,
-        required=False,
-        help_text="As written: “within the next two weeks”. The window is proposed from it.",
+    time_phrase = limited(
+        forms.CharField(
+            max_length=TIME_PHRASE_MAX,
+            required=False,
+            help_text="As written: “within the next two weeks”. The window is proposed from it.",
+        ),
+        "time phrase",
     )
     earliest_date = forms.DateField(required=False, widget=DATE)
     due_date = forms.DateField(
@@ -60,13 +117,20 @@ class ClaimForm(forms.Form):
     )
     precision = forms.ChoiceField(choices=[("", "—"), *Precision.choices], required=False)
     vague = forms.BooleanField(required=False, label="The time phrase is vague")
-    resolution_criteria = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="What counts as fulfilled.",
+    resolution_criteria = limited(
+        forms.CharField(
+            required=False,
+            max_length=CRITERIA_MAX,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text="What counts as fulfilled.",
+        ),
+        "resolution criteria",
     )
     assignee = AssigneeField(queryset=None, required=False, empty_label="Nobody yet")
-    tags = forms.CharField(required=False, max_length=500, help_text="Comma-separated.")
+    tags = limited(
+        forms.CharField(required=False, max_length=TAGS_MAX, help_text="Comma-separated."),
+        "tags",
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -74,12 +138,10 @@ class ClaimForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        earliest, due = data.get("earliest_date"), data.get("due_date")
-        if earliest and due and earliest > due:
-            self.add_error("earliest_date", "The earliest date is after the due date.")
+        check_window(self)
         if (
             data.get("claim_type") == ClaimType.PREDICTION
-            and not due
+            and not data.get("due_date")
             and not data.get("vague")
             and not self.has_error("due_date")
         ):
@@ -116,11 +178,22 @@ class ResolveForm(VersionedForm):
     outcome_date = forms.DateField(
         required=False, widget=DATE, help_text="When it happened or became known."
     )
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    evidence_url = forms.URLField(
-        required=False, label="Evidence link", assume_scheme="https", max_length=2000
+    note = limited(
+        forms.CharField(
+            required=False, max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2})
+        ),
+        "note",
     )
-    evidence_title = forms.CharField(required=False, max_length=500, label="Evidence title")
+    evidence_url = limited(
+        forms.URLField(
+            required=False, label="Evidence link", assume_scheme="https", max_length=URL_MAX
+        ),
+        "link",
+    )
+    evidence_title = limited(
+        forms.CharField(required=False, max_length=TITLE_MAX, label="Evidence title"),
+        "title",
+    )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -130,13 +203,23 @@ class ResolveForm(VersionedForm):
 
 
 class ReopenForm(VersionedForm):
-    note = forms.CharField(required=False, max_length=2000, label="Why reopen?")
+    note = limited(
+        forms.CharField(required=False, max_length=REASON_MAX, label="Why reopen?"), "reason"
+    )
 
 
 class EvidenceForm(VersionedForm):
-    url = forms.URLField(required=False, label="Link", assume_scheme="https", max_length=2000)
-    title = forms.CharField(required=False, max_length=500)
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    url = limited(
+        forms.URLField(required=False, label="Link", assume_scheme="https", max_length=URL_MAX),
+        "link",
+    )
+    title = limited(forms.CharField(required=False, max_length=TITLE_MAX), "title")
+    note = limited(
+        forms.CharField(
+            required=False, max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2})
+        ),
+        "note",
+    )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -148,23 +231,33 @@ class EvidenceForm(VersionedForm):
 class DeadlineForm(VersionedForm):
     due_date = forms.DateField(widget=DATE, label="New due date")
     earliest_date = forms.DateField(required=False, widget=DATE)
-    reason = forms.CharField(
-        max_length=2000, help_text="Who moved it and why: “postponed by the White House”."
+    reason = limited(
+        forms.CharField(
+            max_length=REASON_MAX,
+            help_text="Who moved it and why: “postponed by the White House”.",
+        ),
+        "reason",
     )
 
     def clean(self) -> dict:
         data = super().clean()
-        earliest, due = data.get("earliest_date"), data.get("due_date")
-        if earliest and due and earliest > due:
-            self.add_error("earliest_date", "The earliest date is after the due date.")
+        check_window(self)
         return data
 
 
 class SnoozeForm(VersionedForm):
     until = forms.DateField(widget=DATE, label="Remind me again on")
-    reason = forms.CharField(
-        max_length=2000, required=False, help_text="“Check again after the summit.”"
+    reason = limited(
+        forms.CharField(
+            max_length=REASON_MAX, required=False, help_text="“Check again after the summit.”"
+        ),
+        "reason",
     )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        check_window(self, due_field="until")
+        return data
 
 
 class AssignForm(VersionedForm):

@@ -6,12 +6,61 @@ Depends on `articles`; `articles` never imports from here.
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 
 from articles.models import Article
+
+# The longest text each free-text field takes, in characters. Without them a 2.4 MB note
+# was stored, and shown to every reader of the claim page. Forms say the limit
+# (TextLimit), claims.services refuses what bypasses the forms (the admin, tasks), and
+# CheckConstraints keep the TextFields to it on the database too.
+STATEMENT_MAX = 1_000
+QUOTE_MAX = 5_000
+CRITERIA_MAX = 2_000
+NOTE_MAX = 5_000  # resolution notes, evidence notes, and every timeline note
+REASON_MAX = 2_000  # why a deadline moved, a snooze, a reopening
+TIME_PHRASE_MAX = 300
+TITLE_MAX = 500
+URL_MAX = 2_000
+NAME_MAX = 200
+TAGS_MAX = 500  # the comma-separated list typed in the claim form
+TAG_MAX = 60
+
+
+@deconstructible
+class TextLimit:
+    """At most `limit` characters, said in words: "Keep the note to 5,000 characters or
+    fewer (it has 2,400,000)." """
+
+    code = "max_length"
+
+    def __init__(self, limit: int, name: str) -> None:
+        self.limit = limit
+        self.name = name
+
+    def __call__(self, value: str) -> None:
+        if value is not None and len(value) > self.limit:
+            raise ValidationError(self.message(len(value)), code=self.code)
+
+    def message(self, length: int) -> str:
+        return f"Keep the {self.name} to {self.limit:,} characters or fewer (it has {length:,})."
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TextLimit) and (self.limit, self.name) == (
+            other.limit,
+            other.name,
+        )
+
+
+def _at_most(field: str, limit: int, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit), name=name)
 
 
 class ClaimStatus(models.TextChoices):
@@ -120,8 +169,15 @@ def newsroom_today() -> dt.date:
 
 class Claim(models.Model):
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="claims")
-    statement = models.TextField(help_text="The checkable statement, normalised.")
-    quote = models.TextField(blank=True, help_text="Verbatim text from the article body.")
+    statement = models.TextField(
+        help_text="The checkable statement, normalised.",
+        validators=[TextLimit(STATEMENT_MAX, "statement")],
+    )
+    quote = models.TextField(
+        blank=True,
+        help_text="Verbatim text from the article body.",
+        validators=[TextLimit(QUOTE_MAX, "quote")],
+    )
     # Character span of `quote` in article.body, for highlighting: body[start:end] == quote.
     quote_start = models.PositiveIntegerField(null=True, blank=True)
     quote_end = models.PositiveIntegerField(null=True, blank=True)
@@ -136,7 +192,11 @@ class Claim(models.Model):
     )
     precision = models.CharField(max_length=10, choices=Precision, blank=True)
     vague = models.BooleanField(default=False, help_text="The time phrase gives no firm date.")
-    resolution_criteria = models.TextField(blank=True, help_text="What counts as fulfilled.")
+    resolution_criteria = models.TextField(
+        blank=True,
+        help_text="What counts as fulfilled.",
+        validators=[TextLimit(CRITERIA_MAX, "resolution criteria")],
+    )
 
     status = models.CharField(max_length=20, choices=ClaimStatus, default=ClaimStatus.OPEN)
     reason_code = models.CharField(
@@ -145,7 +205,7 @@ class Claim(models.Model):
     outcome_date = models.DateField(
         null=True, blank=True, help_text="When the outcome happened or became known."
     )
-    outcome_note = models.TextField(blank=True)
+    outcome_note = models.TextField(blank=True, validators=[TextLimit(NOTE_MAX, "note")])
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -231,6 +291,10 @@ class Claim(models.Model):
             ),
             models.CheckConstraint(condition=~Q(statement=""), name="claim_statement_present"),
             models.CheckConstraint(condition=Q(version__gte=1), name="claim_version_positive"),
+            _at_most("statement", STATEMENT_MAX, "claim_statement_length"),
+            _at_most("quote", QUOTE_MAX, "claim_quote_length"),
+            _at_most("resolution_criteria", CRITERIA_MAX, "claim_criteria_length"),
+            _at_most("outcome_note", NOTE_MAX, "claim_outcome_note_length"),
         ]
         indexes = [
             # The overdue dashboard and claims.tasks.sweep_overdue: open claims by due date,
@@ -339,7 +403,7 @@ class Evidence(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="evidence")
     url = models.URLField(max_length=2000, blank=True)
     title = models.CharField(max_length=500, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, validators=[TextLimit(NOTE_MAX, "note")])
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -352,6 +416,7 @@ class Evidence(models.Model):
             models.CheckConstraint(
                 condition=~Q(url="") | ~Q(note=""), name="evidence_has_url_or_note"
             ),
+            _at_most("note", NOTE_MAX, "evidence_note_length"),
         ]
 
     def __str__(self) -> str:
@@ -385,7 +450,7 @@ class ClaimEvent(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     # Free text: the reason for a deadline change or snooze, a comment, a resolution note.
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, validators=[TextLimit(NOTE_MAX, "note")])
     # Structured detail, e.g. {"field": {"before": ..., "after": ...}}.
     data = models.JSONField(default=dict, blank=True)
 
@@ -393,6 +458,7 @@ class ClaimEvent(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="event_kind_valid"),
+            _at_most("note", NOTE_MAX, "event_note_length"),
         ]
         indexes = [
             # The claim page's timeline, newest first.

@@ -20,6 +20,15 @@ from articles.models import Article
 
 from . import tasks
 from .models import (
+    CRITERIA_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    QUOTE_MAX,
+    REASON_MAX,
+    STATEMENT_MAX,
+    TIME_PHRASE_MAX,
+    TITLE_MAX,
+    URL_MAX,
     Claim,
     ClaimEvent,
     ClaimStatus,
@@ -30,6 +39,7 @@ from .models import (
     PersonAlias,
     ReasonCode,
     Tag,
+    TextLimit,
     newsroom_today,
 )
 from .reminders import first_reminder_on
@@ -47,6 +57,67 @@ class VersionConflict(Exception):
         """The timeline entries the user has not seen, oldest first."""
         events = self.current.events.select_related("actor").order_by("created_at", "id")
         return [e for e in events if e.data.get("version", 0) > self.seen_version]
+
+
+# --- What a claim may hold --------------------------------------------------------------
+
+# The dates a claim's window (and a snooze) may take: beyond any newsroom's horizon, and far
+# enough from the calendar's ends that the reminder cadence (a date plus days) never
+# overflows, as 9999-12-31 did.
+WINDOW_EARLIEST = dt.date(1900, 1, 1)
+WINDOW_LATEST = dt.date(2100, 12, 31)
+
+
+def check_window(
+    *,
+    due_date: dt.date | None,
+    earliest_date: dt.date | None = None,
+    due_field: str = "due_date",
+) -> None:
+    """Refuse a predicted window a claim cannot have, with each error on its field.
+
+    The one rule for the claim form, the deadline form and every service that sets a
+    window; a form adds the ValidationError's errors to its fields.
+    """
+    errors: dict[str, str] = {}
+    for name, value in (("earliest_date", earliest_date), (due_field, due_date)):
+        if value is not None and not WINDOW_EARLIEST <= value <= WINDOW_LATEST:
+            errors[name] = (
+                f"Give a date from {WINDOW_EARLIEST:%-d %b %Y} to {WINDOW_LATEST:%-d %b %Y}."
+            )
+    if not errors and earliest_date and due_date and earliest_date > due_date:
+        errors["earliest_date"] = "The earliest date is after the due date."
+    if errors:
+        raise ValidationError(errors)
+
+
+# Each free-text argument of the services below, its limit and its name in an error.
+TEXT_LIMITS = {
+    "statement": TextLimit(STATEMENT_MAX, "statement"),
+    "quote": TextLimit(QUOTE_MAX, "quote"),
+    "time_phrase": TextLimit(TIME_PHRASE_MAX, "time phrase"),
+    "resolution_criteria": TextLimit(CRITERIA_MAX, "resolution criteria"),
+    "note": TextLimit(NOTE_MAX, "note"),
+    "reason": TextLimit(REASON_MAX, "reason"),
+    "title": TextLimit(TITLE_MAX, "title"),
+    "evidence_title": TextLimit(TITLE_MAX, "evidence title"),
+    "url": TextLimit(URL_MAX, "link"),
+    "evidence_url": TextLimit(URL_MAX, "evidence link"),
+    "claimant": TextLimit(NAME_MAX, "claimant's name"),
+    "alias": TextLimit(NAME_MAX, "alias"),
+}
+
+
+def check_lengths(**texts: str | None) -> None:
+    """Refuse text longer than its field takes, naming the limit, so what bypasses the
+    forms (the admin, a task, the API) is held to the same limits."""
+    errors = {}
+    for name, value in texts.items():
+        limit = TEXT_LIMITS[name]
+        if value and len(value) > limit.limit:
+            errors[name] = limit.message(len(value))
+    if errors:
+        raise ValidationError(errors)
 
 
 def _date(value: dt.date | None) -> str | None:
@@ -137,6 +208,7 @@ def find_or_create_person(name: str) -> Person | None:
     name = " ".join(name.split())
     if not name:
         return None
+    check_lengths(claimant=name)
     person = find_person(name)
     if person is None:
         person, _ = Person.objects.get_or_create(name=name)
@@ -145,6 +217,7 @@ def find_or_create_person(name: str) -> Person | None:
 
 def add_alias(*, person: Person, alias: str) -> None:
     alias = " ".join(alias.split())
+    check_lengths(alias=alias)
     if alias and alias.lower() != person.name.lower():
         try:
             with transaction.atomic():
@@ -209,6 +282,13 @@ def create_claim(
     assignee: AbstractBaseUser | None = None,
     tags: Iterable[Tag] = (),
 ) -> Claim:
+    check_lengths(
+        statement=statement,
+        quote=quote,
+        time_phrase=time_phrase,
+        resolution_criteria=resolution_criteria,
+    )
+    check_window(due_date=due_date, earliest_date=earliest_date)
     if quote:
         quote_start, quote_end = locate_quote(
             body=article.body, quote=quote, start=quote_start, end=quote_end
@@ -216,8 +296,6 @@ def create_claim(
         quote = article.body[quote_start:quote_end]
     else:
         quote_start = quote_end = None
-    if earliest_date and due_date and earliest_date > due_date:
-        raise ValidationError("The earliest date is after the due date.")
     with transaction.atomic():
         claim = Claim.objects.create(
             article=article,
@@ -285,10 +363,10 @@ def edit_claim(
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}")
+    check_lengths(**{k: v for k, v in changes.items() if k in TEXT_LIMITS and isinstance(v, str)})
     earliest = changes.get("earliest_date", claim.earliest_date)
     due = changes.get("due_date", claim.due_date)
-    if earliest and due and earliest > due:
-        raise ValidationError("The earliest date is after the due date.")
+    check_window(due_date=due, earliest_date=earliest)
     diff = {
         name: {"before": _display(getattr(claim, name)), "after": _display(value)}
         for name, value in changes.items()
@@ -336,6 +414,7 @@ def resolve_claim(
     evidence_title: str = "",
 ) -> Claim:
     """Record the outcome, or re-rate a resolved claim. Reopening is `reopen_claim`."""
+    check_lengths(note=note, evidence_url=evidence_url, evidence_title=evidence_title)
     if status not in ClaimStatus.values or status == ClaimStatus.OPEN:
         raise ValidationError("Choose an outcome.")
     if status == ClaimStatus.NOT_FULFILLED:
@@ -374,6 +453,7 @@ def resolve_claim(
 
 
 def reopen_claim(*, claim: Claim, by: AbstractBaseUser, version: int, note: str = "") -> Claim:
+    check_lengths(note=note)
     if claim.status == ClaimStatus.OPEN:
         raise ValidationError("The claim is open already.")
     return _change(
@@ -423,6 +503,7 @@ def add_evidence(
     title: str = "",
     note: str = "",
 ) -> Evidence:
+    check_lengths(url=url, title=title, note=note)
     if not url.strip() and not note.strip():
         raise ValidationError("Give a link or a note.")
     with transaction.atomic():
@@ -445,10 +526,10 @@ def change_deadline(
     Reminders start their cadence again from the new date. Kept apart from a snooze,
     which only delays reminders and never changes what was claimed.
     """
+    check_lengths(reason=reason)
     if not reason.strip():
         raise ValidationError("Say why the deadline changed.")
-    if earliest_date and earliest_date > due_date:
-        raise ValidationError("The earliest date is after the due date.")
+    check_window(due_date=due_date, earliest_date=earliest_date)
     fields: dict[str, Any] = {
         "due_date": due_date,
         "earliest_date": earliest_date,
@@ -479,8 +560,10 @@ def snooze_claim(
     *, claim: Claim, by: AbstractBaseUser, version: int, until: dt.date, reason: str
 ) -> Claim:
     """A reviewer's "check again on 3 November": reminders pause until then."""
+    check_lengths(reason=reason)
     if until <= newsroom_today():
         raise ValidationError("Snooze until a date after today.")
+    check_window(due_date=until, due_field="until")
     return _change(
         claim=claim,
         version=version,

@@ -1,4 +1,5 @@
 import copy
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -8,11 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -38,7 +41,7 @@ from .forms import (
     TakeForm,
     claim_initial,
 )
-from .models import Claim, ClaimEvent, ClaimStatus, Person, newsroom_today
+from .models import TIME_PHRASE_MAX, Claim, ClaimEvent, ClaimStatus, Person, newsroom_today
 from .timephrases import resolve_time_phrase
 
 CLAIM_RELATED = ("article", "article__outlet", "claimant", "assignee", "resolved_by")
@@ -195,6 +198,16 @@ def _dashboard_row(
 # --- The claim page ---------------------------------------------------------------------
 
 
+def add_service_error(form: Form, error: ValidationError, field: str | None = None) -> None:
+    """A service's refusal on the form: on the fields it names that the form has, the rest
+    (and a plain message) on `field`, or above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(field, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else field, errors)
+
+
 @dataclass(frozen=True)
 class Action:
     """A change a reviewer makes from the claim page or a dashboard row.
@@ -339,6 +352,7 @@ def _claim_context(
     action_forms["assign"].initial.update(assignee=claim.assignee_id)
     action_forms.update(forms or {})
     mark = quote_mark(claim)
+    events, older = timeline_page(claim)
     return {
         "claim": claim,
         "today": newsroom_today(),
@@ -346,16 +360,81 @@ def _claim_context(
         "open_form": next(iter(forms or {}), ""),
         "quote_paragraphs": context_paragraphs(claim.article.body, mark) if mark else [],
         "evidence": claim.evidence.select_related("added_by"),
-        "events": claim.events.select_related("actor"),
+        "events": events,
+        "older": older,
+        "note_shown": TIMELINE_NOTE_SHOWN,
         **extra,
     }
+
+
+# The claim page shows the latest entries of the timeline and pages through the older ones
+# (keyset on (created_at, id), newest first, as the index event_claim_timeline holds them):
+# a claim with thousands of entries costs its page no more than one with fifty.
+TIMELINE_PAGE = 50
+# A timeline note longer than this shows its start and a link to all of it; the full text
+# of a resolution note or an evidence note is on the page once, where it belongs.
+TIMELINE_NOTE_SHOWN = 280
+
+
+def timeline_page(
+    claim: Claim, *, before: str = "", starting_at: ClaimEvent | None = None
+) -> tuple[list[ClaimEvent], str]:
+    """A page of the claim's timeline, newest first: the latest entries, those older than
+    the cursor `before`, or those from `starting_at` on; and the next page's cursor."""
+    events = claim.events.select_related("actor").order_by("-created_at", "-id")
+    position = None
+    if starting_at is not None:
+        position = (starting_at.created_at, starting_at.pk + 1)
+    elif before:
+        position = _timeline_position(before)
+    if position is not None:
+        created, last_id = position
+        events = events.filter(created_at__lte=created).filter(
+            Q(created_at__lt=created) | Q(id__lt=last_id)
+        )
+    page = list(events[: TIMELINE_PAGE + 1])
+    if len(page) <= TIMELINE_PAGE:
+        return page, ""
+    page = page[:TIMELINE_PAGE]
+    return page, f"{page[-1].created_at.astimezone(dt.UTC).isoformat()}_{page[-1].pk}"
+
+
+def _timeline_position(cursor: str) -> tuple[dt.datetime, int] | None:
+    try:
+        created, pk = cursor.rsplit("_", 1)
+        moment = dt.datetime.fromisoformat(created)
+        if timezone.is_naive(moment):
+            return None
+        return moment.astimezone(dt.UTC), int(pk)
+    except (ValueError, OverflowError):
+        return None
 
 
 @role_required("claims.view_claim")
 @require_safe
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _get_claim(pk)
-    return render(request, "claims/claim_detail.html", _claim_context(claim))
+    before = request.GET.get("before", "")
+    full = request.GET.get("full", "")
+    starting_at = None
+    if full.isascii() and full.isdigit():
+        starting_at = claim.events.filter(pk=int(full)).first()
+    if request.htmx and before and not request.htmx.history_restore_request:
+        # "Older entries": the next entries, appended to the timeline.
+        events, older = timeline_page(claim, before=before)
+        return render(
+            request,
+            "claims/claim_detail.html#timeline-entries",
+            {"claim": claim, "events": events, "older": older, "note_shown": TIMELINE_NOTE_SHOWN},
+        )
+    context = _claim_context(claim)
+    if before or starting_at:
+        context["events"], context["older"] = timeline_page(
+            claim, before=before, starting_at=starting_at
+        )
+        context["paged"] = True
+        context["full_event"] = starting_at.pk if starting_at else None
+    return render(request, "claims/claim_detail.html", context)
 
 
 @login_required
@@ -385,7 +464,7 @@ def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             extra = {"conflict": conflict.changes_since()}
             form = None
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
             # A claim someone else has conflicts with the request; the input was fine.
             status = 409 if isinstance(error, services.AssignedToSomeoneElse) else 422
         else:
@@ -471,7 +550,7 @@ def claim_create(request: HttpRequest, article_pk: int) -> HttpResponse:
                     tags=services.tags_from_text(data["tags"]),
                 )
             except ValidationError as error:
-                form.add_error("quote", error)
+                add_service_error(form, error, field="quote")
             else:
                 messages.success(request, "Claim logged.")
                 return redirect(claim)
@@ -534,7 +613,7 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     status=409,
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, "Claim saved.")
                 return redirect(claim)
@@ -562,8 +641,11 @@ def _proposal(article: Article, phrase: str) -> Any:
 @require_safe
 def time_phrase_window(request: HttpRequest) -> HttpResponse:
     """The window a time phrase proposes, in words, and the date fields filled from it."""
-    article = get_object_or_404(Article, pk=request.GET.get("article") or 0)
-    phrase = request.GET.get("time_phrase", "")[:300]
+    article_pk = request.GET.get("article", "")
+    if not article_pk.isascii() or not article_pk.isdigit():
+        raise Http404("No such article.")
+    article = get_object_or_404(Article, pk=int(article_pk))
+    phrase = request.GET.get("time_phrase", "")[:TIME_PHRASE_MAX]
     window = _proposal(article, phrase)
     form = (
         ClaimForm(initial=_window_initial(article, phrase))

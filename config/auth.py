@@ -78,3 +78,16 @@ def start_activity_clock(sender: type, request: HttpRequest, **kwargs: Any) -> N
 # Connected on import: claims' AppConfig.ready() imports the views, which import this module,
 # so every process has it before the first request.
 user_logged_in.connect(start_activity_clock, dispatch_uid="claimtrack-activity-clock")
+
+
+# django-axes stores the username of a failed login in a 255-character column; PostgreSQL
+# refused a longer one, and the login page answered 500.
+AXES_USERNAME_MAX = 255
+
+
+def axes_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username django-axes records and locks out (AXES_USERNAME_CALLABLE): what
+    was typed, cut to the column's length, as Django's own users cannot be longer."""
+    source = credentials if credentials else getattr(request, "data", request.POST)
+    username = source.get(settings.AXES_USERNAME_FORM_FIELD)
+    return username[:AXES_USERNAME_MAX] if isinstance(username, str) else username

@@ -308,6 +308,7 @@ except ValueError as error:
 # A session with no activity for this long is logged out (0: never); what an open page
 # polls by itself does not count as activity (config.middleware).
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 8 * 60)
+AXES_USERNAME_CALLABLE = "config.auth.axes_username"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,11 +1,13 @@
 """The database itself refuses invalid claims, not only the forms."""
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from claims.dashboard import SEARCH_INDEXES
 from claims.models import Claim, ClaimEvent, ClaimStatus, EventKind, Reminder
 from tests.factories import ClaimFactory, UserFactory
 
@@ -123,3 +125,12 @@ def test_a_claim_with_a_timeline_cannot_be_deleted() -> None:
     ClaimEvent.objects.create(claim=claim, kind=EventKind.CREATED)
     with pytest.raises(Exception, match="protected"):
         claim.delete()
+
+
+def test_the_search_index_migration_indexes_the_expression_the_dashboard_queries() -> None:
+    # The migration keeps its own copy of the index (it must not change with the code); the
+    # planner only uses it while the dashboard search queries the very same expression.
+    migration = importlib.import_module("claims.migrations.0006_text_limits_search_index")
+    assert [i.deconstruct() for i in migration.SEARCH_INDEXES] == [
+        i.deconstruct() for i in SEARCH_INDEXES
+    ]
