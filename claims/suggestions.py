@@ -1,0 +1,1332 @@
+"""Find the candidate claims in a news article: what someone says will happen, and when.
+
+``suggest_claims(text, published)`` reads an article body and returns one
+``Suggestion`` per statement that something will or should happen (a
+prediction, promise, plan, schedule, threat or decision under consideration),
+with who said it, the time phrase in it and that phrase's window. It is pure
+Python with no database access: the Celery task that stores suggestions calls
+it, and so do the tests and ``bench/eval_suggestions.py``.
+
+Conventions
+-----------
+* Spans (``quote_start``/``quote_end``) are character offsets into ``text``;
+  ``text[quote_start:quote_end]`` is the claim's clause: the sentence without
+  its attribution ("..., the minister said on Wednesday") and without the
+  reporting verb in front of it ("X told reporters that ...").
+* A candidate is a clause with a future marker: "will", "won't", "shall",
+  "'ll", reported "would" (not "would have"), "is going to", and the verbs of
+  plans, promises and decisions ("plans to", "is set to", "is expected to",
+  "expects", "promised", "vowed", "pledged", "agreed to", "is considering",
+  "aims to", "is scheduled to"...). Questions, "whether"/"if" clauses that are
+  only asked about, "could/might/may" speculation, and clauses governed by a
+  past perfect ("had agreed that ... would") are not candidates. Denials
+  ("denied that the port would close", "will not") and conditionals ("if the
+  talks fail, the union will strike") are.
+* The claimant is found by attribution: "X said ...", "..., said X",
+  "..., X said", "according to X", a quote followed by "the president said",
+  and a quote with no attribution of its own inherits the one of the quote
+  before it in the paragraph. "he"/"she" point back to the last person of
+  that gender (learned from Mr/Ms and from "X said she ..."), a title ("the
+  minister") to the person given that title in the article, or, if none was,
+  to the last person named (or, at the top of the article, the next one). A
+  name is reported as its first full mention: "Solvang said" gives "Ingrid
+  Solvang". Organisations speak too ("the port authority said in a
+  statement"). No attribution: the reporter's own claim, ``claimant=None``.
+* Speech time: a statement reported as made on an earlier day ("said on
+  Thursday", "told reporters on Monday", "On Wednesday, X told ...", "in a
+  call on Thursday") has its time phrase read from that day, found by
+  ``claims.timephrases.find_time_phrases(..., backwards=True)``. A speaker's
+  day carries over to their later statements without a day of their own until
+  they are quoted with another day or in the present tense ("says").
+* The window is that of the first time phrase in the claim's clause that is
+  not about the past. "is considering" with no time phrase is vague.
+* ``score`` (0..1) grows with a firm future marker, a claimant and a dated
+  window; it is a ranking aid for the editor, not a probability.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from claims.timephrases import FoundPhrase, find_time_phrases
+
+__all__ = ["Suggestion", "suggest_claims"]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One candidate claim found in an article body."""
+
+    quote_start: int  # span in the body text: the claim's clause
+    quote_end: int
+    statement: str  # stands alone: attribution removed, pronouns replaced
+    claimant: str | None  # a name as written in the article (full name where given)
+    claim_type: str  # "prediction" | "promise" | "other" (claims.models.ClaimType values)
+    time_phrase: str | None  # as it appears in the sentence
+    due_date: date | None
+    earliest_date: date | None
+    precision: str | None
+    vague: bool
+    reference_date: date  # the day the phrase was read from
+    reference_note: str  # "from Thu 16 Oct, when it was said" / "from the article's date, ..."
+    score: float  # 0..1, higher = more likely a real claim
+
+
+# --------------------------------------------------------------------------------------
+# Word lists. Compiled once at import: the task runs this on every imported article.
+# --------------------------------------------------------------------------------------
+
+# Speech verbs that introduce or close an attribution. "expects"/"promised" etc. are
+# triggers rather than attribution verbs: the claim keeps them ("she expected a deal").
+_SPEECH_VERBS = (
+    "said|says|say|told|tells|added|adds|announced|announces|wrote|writes|insisted|insists|"
+    "warned|warns|stated|states|declared|declares|confirmed|confirms|explained|noted|argued|"
+    "posted|tweeted|reiterated|repeated|maintained|predicted|predicts|forecast|forecasts|"
+    "indicated|signalled|signaled|claimed|claims|assured|assures|announced|informed|"
+    "acknowledged|conceded|replied|responded|recalled|suggested|estimated|estimates|"
+    "projected|projects|cautioned|threatened|threatens|denied|denies|"
+    "promised|promises|pledged|pledges|vowed|vows"
+)
+# Verbs that carry the claim themselves when they take a "that"-clause or an object.
+_COMMIT_VERBS = {
+    "promised",
+    "promises",
+    "pledged",
+    "pledges",
+    "vowed",
+    "vows",
+    "threatened",
+    "threatens",
+    "denied",
+    "denies",
+    "predicted",
+    "predicts",
+    "forecast",
+    "forecasts",
+}
+_PRESENT_SPEECH = {
+    "says",
+    "tells",
+    "adds",
+    "announces",
+    "writes",
+    "insists",
+    "warns",
+    "states",
+    "declares",
+    "confirms",
+    "predicts",
+    "forecasts",
+    "claims",
+    "assures",
+    "threatens",
+    "denies",
+    "promises",
+    "pledges",
+    "vows",
+    "estimates",
+    "projects",
+}
+
+_SPEECH_RE = re.compile(rf"\b(?:{_SPEECH_VERBS})\b")
+_ACCORDING_RE = re.compile(r"\baccording to\b", re.I)
+
+# Future markers. Each is (pattern, strength, kind); kind feeds the claim type.
+_TRIGGERS: list[tuple[re.Pattern[str], float, str]] = [
+    (re.compile(r"\b(?:will|shall|won['’]t|wo n't)\b|\w['’]ll\b", re.I), 0.85, "will"),
+    (re.compile(r"\bwould\b(?!\s+(?:not\s+)?have\b)|\bwouldn['’]t\b(?!\s+have\b)", re.I), 0.75, "would"),
+    (re.compile(r"\b(?:is|are|was|were|'s|’s|am)\s+(?:not\s+)?going\s+to\b", re.I), 0.8, "will"),
+    (
+        re.compile(
+            r"\b(?:plans?|planned|planning|intends?|intended|intending|aims?|aimed|aiming|"
+            r"hopes?|hoped|hoping|expects?|expected|expecting|is due|are due|was due|were due|"
+            r"scheduled|set|poised|slated|due|about)\s+to\b",
+            re.I,
+        ),
+        0.75,
+        "plan",
+    ),
+    (re.compile(r"\b(?:expects?|expected|expecting)\b", re.I), 0.7, "plan"),
+    (
+        re.compile(
+            r"\b(?:promised|promises|promise|pledged|pledges|pledge|vowed|vows|vow|"
+            r"committed|commits|undertook|undertakes|guaranteed|guarantees|threatened|threatens|"
+            r"agreed|agrees|agree|refused|refuses|refuse|declined|declines)\s+to\b",
+            re.I,
+        ),
+        0.8,
+        "promise",
+    ),
+    (
+        re.compile(
+            r"\b(?:is|are|was|were|'s|’s|am)\s+(?:still\s+|now\s+|actively\s+|also\s+)?"
+            r"(?:considering|weighing|mulling|exploring|studying|reviewing|discussing)\b",
+            re.I,
+        ),
+        0.6,
+        "considering",
+    ),
+    (
+        re.compile(r"\b(?:lists?|listed|schedules?|scheduled|slates?|slated|sets?)\b[^.;]{0,80}?\bfor\b", re.I),
+        0.45,
+        "schedule",
+    ),
+]
+# Clause-level reasons not to suggest.
+_SPECULATION_RE = re.compile(r"\b(?:could|might|may)\b", re.I)
+_PAST_GOVERNOR_RE = re.compile(
+    r"\bhad\s+(?:already\s+|previously\s+|earlier\s+|long\s+|never\s+)?"
+    r"(?:agreed|decided|said|announced|promised|planned|expected|hoped|been)\b",
+    re.I,
+)
+_UNSAID_RE = re.compile(
+    r"\b(?:did not|didn['’]t|would not|wouldn['’]t|declined to|refused to|could not|"
+    r"would neither)\s+(?:say|said|confirm|specify|disclose|comment|reveal|indicate|give)\b"
+    r"|\b(?:whether|how|when|who|what|why)\b[^,;]{0,60}$",
+    re.I,
+)
+_QUESTION_WORD_RE = re.compile(r"^\s*(?:whether|if)\b", re.I)
+
+# Honorifics and titles written in front of a name; not part of the name.
+_HONORIFICS = {
+    "mr": "m",
+    "mr.": "m",
+    "mrs": "f",
+    "mrs.": "f",
+    "ms": "f",
+    "ms.": "f",
+    "miss": "f",
+    "sir": "m",
+    "dame": "f",
+    "lord": "m",
+    "lady": "f",
+    "king": "m",
+    "queen": "f",
+    "prince": "m",
+    "princess": "f",
+}
+_NAME_TITLES = {
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "secretary",
+    "general",
+    "state",
+    "senator",
+    "sen.",
+    "rep.",
+    "representative",
+    "governor",
+    "gov.",
+    "mayor",
+    "commander",
+    "dr",
+    "dr.",
+    "prof",
+    "prof.",
+    "professor",
+    "judge",
+    "justice",
+    "chancellor",
+    "chief",
+    "executive",
+    "director",
+    "coach",
+    "captain",
+    "capt.",
+    "gen.",
+    "col.",
+    "colonel",
+    "lt.",
+    "lieutenant",
+    "sergeant",
+    "sgt.",
+    "ambassador",
+    "envoy",
+    "councillor",
+    "councilor",
+    "councilwoman",
+    "councilman",
+    "alderman",
+    "speaker",
+    "premier",
+    "pope",
+    "cardinal",
+    "bishop",
+    "rabbi",
+    "imam",
+    "father",
+    "sister",
+    "brother",
+    "deputy",
+    "foreign",
+    "finance",
+    "defence",
+    "defense",
+    "interior",
+    "health",
+    "trade",
+    "energy",
+    "transport",
+    "education",
+    "agriculture",
+    "economy",
+    "labour",
+    "labor",
+    "environment",
+    "of",
+    "the",
+    "messrs",
+    "messrs.",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "superintendent",
+    "commissioner",
+    "inspector",
+    "detective",
+    "officer",
+    "manager",
+    "head",
+    "leader",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "mp",
+    "mep",
+}
+_MALE_TITLES = {"spokesman", "chairman", "councilman", "alderman", "king", "prince", "father", "brother"}
+_FEMALE_TITLES = {"spokeswoman", "chairwoman", "councilwoman", "queen", "princess", "sister"}
+
+# Head nouns of a title that a later mention uses alone ("the minister said").
+_TITLE_NOUNS = (
+    "president|vice-president|prime minister|minister|secretary-general|general secretary|"
+    "secretary|mediator|envoy|spokesman|spokeswoman|spokesperson|mayor|deputy mayor|governor|"
+    "commander|chief executive|executive|chief|director|chairman|chairwoman|chair|head|leader|"
+    "coach|manager|senator|diplomat|delegate|chancellor|premier|judge|prosecutor|economist|"
+    "analyst|researcher|scientist|professor|founder|captain|ambassador|general|administrator|"
+    "superintendent|councillor|councilor|commissioner|treasurer|negotiator|owner|chancellor|"
+    "ceo|cfo|official|lawyer|attorney|principal|dean|organiser|organizer|curator|engineer|"
+    "physician|doctor|inspector|auditor|regulator|agency|authority|council|ministry|company|"
+    "union|government|committee|board|office|club|team|federation|league|association|"
+    "service|department|bank|firm|operator|utility|airline|group|party|court|commission|"
+    "university|institute|hospital|trust|campaign|coalition|network|observatory|agency"
+)
+_TITLE_RE = re.compile(rf"\b(?:{_TITLE_NOUNS})\b", re.I)
+_ORG_WORDS = {
+    "authority",
+    "union",
+    "council",
+    "mission",
+    "ministry",
+    "office",
+    "agency",
+    "commission",
+    "committee",
+    "department",
+    "bank",
+    "company",
+    "group",
+    "party",
+    "government",
+    "association",
+    "federation",
+    "league",
+    "board",
+    "court",
+    "parliament",
+    "institute",
+    "university",
+    "service",
+    "corporation",
+    "corp",
+    "inc",
+    "ltd",
+    "fund",
+    "club",
+    "team",
+    "fc",
+    "airlines",
+    "airline",
+    "police",
+    "post",
+    "times",
+    "news",
+    "trust",
+    "hospital",
+    "foundation",
+    "organisation",
+    "organization",
+    "pact",
+    "alliance",
+    "network",
+    "observatory",
+    "agency",
+    "assembly",
+    "senate",
+    "congress",
+    "cabinet",
+    "secretariat",
+    "markets",
+    "works",
+    "railways",
+    "railway",
+    "energy",
+    "motors",
+    "holdings",
+    "partners",
+    "systems",
+    "labs",
+    "laboratories",
+    "co",
+    "plc",
+    "ag",
+    "sa",
+    "nv",
+    "gmbh",
+    "directorate",
+    "executive",
+    "inspectorate",
+    "regulator",
+    "exchange",
+    "zoo",
+    "museum",
+    "school",
+    "college",
+    "library",
+    "port",
+}
+_PLACE_WORDS = {
+    "river",
+    "valley",
+    "street",
+    "road",
+    "avenue",
+    "square",
+    "sea",
+    "ocean",
+    "island",
+    "islands",
+    "bay",
+    "lake",
+    "mountain",
+    "mountains",
+    "hill",
+    "hills",
+    "bridge",
+    "park",
+    "station",
+    "airport",
+    "stadium",
+    "arena",
+    "hall",
+    "house",
+    "centre",
+    "center",
+    "corridor",
+    "coast",
+    "city",
+    "county",
+    "province",
+    "region",
+    "district",
+    "state",
+    "states",
+    "kingdom",
+    "republic",
+    "terminal",
+    "harbour",
+    "harbor",
+    "canal",
+    "tower",
+    "office",
+    "platform",
+    "cup",
+    "league",
+    "games",
+    "day",
+    "eve",
+    "week",
+}
+_NOT_NAMES = {
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "its",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "his",
+    "her",
+    "their",
+    "our",
+    "my",
+    "but",
+    "and",
+    "or",
+    "if",
+    "when",
+    "while",
+    "after",
+    "before",
+    "as",
+    "on",
+    "in",
+    "at",
+    "by",
+    "for",
+    "with",
+    "from",
+    "to",
+    "of",
+    "earlier",
+    "later",
+    "speaking",
+    "asked",
+    "both",
+    "members",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "analysts",
+    "officials",
+    "investigators",
+    "diplomats",
+    "critics",
+    "residents",
+    "there",
+    "no",
+    "not",
+    "one",
+    "two",
+    "some",
+    "many",
+    "most",
+    "all",
+    "every",
+    "each",
+    "any",
+    "nobody",
+    "everyone",
+    "what",
+    "who",
+    "whether",
+    "how",
+    "will",
+    "can",
+    "yes",
+    "under",
+    "last",
+    "next",
+    "previous",
+    "local",
+    "national",
+    "federal",
+    "regional",
+    "state",
+    "wire",
+}
+
+_NAME_TOKEN = r"(?:[A-Z][a-zA-Z'’\-]*\.?|(?:de|van|von|der|den|da|di|du|la|le|al|bin|ibn|del|dos|das|ter)(?=\s+[A-Z]))"
+_NAME_RUN_RE = re.compile(rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN})*")
+_PRONOUN_RE = re.compile(r"\b(he|she|his|her|him|it|its|they|their|I|we|our|my)\b")
+
+_ABBREVIATIONS = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "gen",
+    "sen",
+    "rep",
+    "gov",
+    "lt",
+    "col",
+    "capt",
+    "sgt",
+    "prof",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "no",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "messrs",
+    "vs",
+    "approx",
+    "mon",
+    "tue",
+    "tues",
+    "wed",
+    "thu",
+    "thur",
+    "thurs",
+    "fri",
+    "sat",
+    "sun",
+    "fig",
+    "ave",
+    "jr",
+    "sr",
+}
+
+_OPEN_QUOTES = "“\""
+_CLOSE_QUOTES = "”\""
+_SENTENCE_END_RE = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])|[.!?]+[\"”’')\]]*\s*$")
+_PARAGRAPH_RE = re.compile(r"\n\s*\n")
+_CLAUSE_SPLIT_RE = re.compile(
+    r";\s+|,\s+(?:while|whereas|but|although|though)\s+|\s+but\s+|,\s+and\s+(?=\w+\s+(?:said|will|would))"
+    r"|\s+and\s+that\s+|\.\s+"
+)
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _fmt(d: date) -> str:
+    return f"{_WEEKDAY_ABBR[d.weekday()]} {d.day} {_MONTH_ABBR[d.month - 1]}"
+
+
+# --------------------------------------------------------------------------------------
+# Text structure: paragraphs, sentences, quotes
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Sentence:
+    start: int
+    end: int
+    paragraph: int
+
+
+def _sentences(text: str) -> list[_Sentence]:
+    """Split into sentences with spans; abbreviations and initials do not end one."""
+    out: list[_Sentence] = []
+    para_start = 0
+    para_index = 0
+    bounds = [m.start() for m in _PARAGRAPH_RE.finditer(text)] + [len(text)]
+    ends = [m.end() for m in _PARAGRAPH_RE.finditer(text)]
+    starts = [0, *ends]
+    for para_index, (para_start, para_end) in enumerate(zip(starts, bounds, strict=False)):
+        pos = para_start
+        while pos < para_end and text[pos].isspace():
+            pos += 1
+        sent_start = pos
+        for m in _SENTENCE_END_RE.finditer(text, pos, para_end):
+            if m.group().startswith(".") and len(m.group().rstrip()) == 1:
+                word = re.search(r"([A-Za-z]+)$", text[sent_start : m.start()])
+                if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
+                    # "Mr. Trump", "D.C. for", "J. Smith": not an end, unless the text
+                    # is at the end of the paragraph.
+                    if m.end() < para_end and not text[m.end() : para_end].strip() == "":
+                        continue
+            end = m.end()
+            while end > sent_start and text[end - 1].isspace():
+                end -= 1
+            if end > sent_start:
+                out.append(_Sentence(sent_start, end, para_index))
+            sent_start = m.end()
+            while sent_start < para_end and text[sent_start].isspace():
+                sent_start += 1
+        tail_end = para_end
+        while tail_end > sent_start and text[tail_end - 1].isspace():
+            tail_end -= 1
+        if tail_end > sent_start:
+            out.append(_Sentence(sent_start, tail_end, para_index))
+    return out
+
+
+def _quote_regions(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(open, close) offsets of the double-quoted stretches in one paragraph."""
+    regions: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch in _OPEN_QUOTES:
+            closer = "”" if ch == "“" else '"'
+            j = text.find(closer, i + 1, end)
+            if j == -1:
+                regions.append((i, end))
+                break
+            regions.append((i, j + 1))
+            i = j + 1
+        else:
+            i += 1
+    return regions
+
+
+# --------------------------------------------------------------------------------------
+# People and organisations
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Entity:
+    name: str  # full name as first written
+    last: str  # last name (persons) or the name itself (organisations)
+    is_org: bool
+    gender: str | None = None  # "m" | "f" | None
+    titles: set[str] = field(default_factory=set)
+
+
+def _title_key(words: str) -> str | None:
+    """The head title noun of a phrase ("the trade minister of X" -> "minister")."""
+    m = _TITLE_RE.search(words)
+    if not m:
+        return None
+    # The LAST title noun before any "of": "the council's secretary-general" -> secretary-general.
+    head = words.split(" of ")[0]
+    found = list(_TITLE_RE.finditer(head)) or [m]
+    return found[-1].group().lower()
+
+
+def _clean_name(run: str) -> tuple[str, str | None, list[str]] | None:
+    """Strip titles and honorifics from a capitalised run; return (name, gender, titles)."""
+    tokens = run.split()
+    gender: str | None = None
+    titles: list[str] = []
+    while tokens:
+        low = tokens[0].lower()
+        if low in _HONORIFICS:
+            gender = _HONORIFICS[low]
+            tokens.pop(0)
+        elif low.rstrip(".") in _NAME_TITLES or low in _NAME_TITLES:
+            titles.append(low)
+            if low in _MALE_TITLES:
+                gender = "m"
+            elif low in _FEMALE_TITLES:
+                gender = "f"
+            tokens.pop(0)
+        else:
+            break
+    while tokens and tokens[-1].lower().rstrip(".") in {"of", "de", "van", "von", "der", "al"}:
+        tokens.pop()
+    if not tokens:
+        return None
+    if tokens[0].lower() in _NOT_NAMES:
+        return None
+    return " ".join(t.rstrip(".") if not t.endswith("..") else t for t in tokens), gender, titles
+
+
+class _People:
+    """The named speakers of one article, with what later mentions point back to."""
+
+    def __init__(self) -> None:
+        self.entities: list[_Entity] = []
+        self.by_key: dict[str, _Entity] = {}
+
+    def find(self, name: str) -> _Entity | None:
+        key = name.lower()
+        if key in self.by_key:
+            return self.by_key[key]
+        last = key.split()[-1] if key else key
+        for ent in self.entities:
+            if not ent.is_org and ent.last.lower() == last:
+                return ent
+        return None
+
+    def add(self, name: str, *, is_org: bool, gender: str | None) -> _Entity:
+        ent = self.find(name)
+        if ent is None:
+            tokens = name.split()
+            ent = _Entity(name=name, last=name if is_org else tokens[-1], is_org=is_org)
+            self.entities.append(ent)
+            self.by_key[name.lower()] = ent
+        if gender and not ent.gender:
+            ent.gender = gender
+        return ent
+
+
+def _is_org(name: str) -> bool:
+    return any(t.lower().strip(".'’s") in _ORG_WORDS for t in name.split())
+
+
+def _is_place(name: str) -> bool:
+    return any(t.lower() in _PLACE_WORDS for t in name.split()[1:])
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    entity: _Entity | None  # None: an unresolved title or pronoun
+    kind: str  # "name" | "title" | "pronoun" | "org-title"
+    title: str | None = None
+    pronoun: str | None = None
+
+
+def _name_mentions(text: str, start: int, end: int, people: _People) -> list[_Mention]:
+    """Capitalised runs in [start, end) that name a person or an organisation."""
+    out: list[_Mention] = []
+    for m in _NAME_RUN_RE.finditer(text, start, end):
+        run = m.group()
+        # Sentence-initial common words glue onto names ("On Wednesday, Kofi"): runs are
+        # split at commas by the regex already; drop leading non-name words.
+        cleaned = _clean_name(run)
+        lead = text[max(start, m.start() - 6) : m.start()]
+        if cleaned is None:
+            # "The Valmora Port Authority": drop the article and retry.
+            parts = run.split(None, 1)
+            if len(parts) == 2 and parts[0].lower() in {"the", "a", "an"}:
+                cleaned = _clean_name(parts[1])
+                if cleaned is None:
+                    continue
+                run_start = m.start() + len(parts[0]) + 1
+            else:
+                continue
+        else:
+            run_start = m.start()
+        name, gender, titles = cleaned
+        tokens = name.split()
+        org = _is_org(name) or (
+            "the " in lead.lower() and len(tokens) >= 2 and not gender and not titles
+        )
+        if not org and (len(tokens) < 2 and not gender and not titles and people.find(name) is None):
+            continue
+        if not org and _is_place(name):
+            continue
+        if not org and any(t.lower() in _NOT_NAMES for t in tokens):
+            continue
+        if org and len(tokens) < 2 and name.lower() in _ORG_WORDS:
+            continue
+        ent = people.find(name) if (people.find(name) and not org) else None
+        if ent is None:
+            if not org and len(tokens) < 2:
+                # A lone surname or "Mr. Putin" before any full mention: a new person.
+                ent = people.add(name, is_org=False, gender=gender)
+            else:
+                ent = people.add(name, is_org=org, gender=gender)
+        elif gender and not ent.gender:
+            ent.gender = gender
+        for t in titles:
+            if t not in {"of", "the", "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "messrs", "messrs."}:
+                ent.titles.add(t.rstrip("."))
+        out.append(_Mention(run_start, m.end(), ent, "name"))
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Attribution
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Attribution:
+    start: int  # span of the attribution words ("the minister said on Wednesday")
+    end: int
+    verb_start: int
+    verb_end: int
+    subject_start: int
+    subject_end: int
+    after: bool  # True: it closes the claim before it ("..., X said")
+    present: bool  # "says": the reporter's present, not a dated speech
+
+
+_SUBJECT_STOP_RE = re.compile(r"[.;:!?]|[”\"]|\bthat\b|\band\b(?=\s+(?:[a-z]))")
+
+
+def _attributions(text: str, s: _Sentence) -> list[_Attribution]:
+    out: list[_Attribution] = []
+    for m in _SPEECH_RE.finditer(text, s.start, s.end):
+        verb = m.group()
+        # "has said", "had said": keep the auxiliary in the attribution.
+        before = text[s.start : m.start()]
+        aux = re.search(r"\b(?:has|have|had|also|later|previously|earlier|again|repeatedly)\s+$", before)
+        vstart = m.start() - (len(aux.group()) if aux else 0)
+        before = text[s.start : vstart]
+        after_text = text[m.end() : s.end]
+        # Inverted: '..., said Ingrid Solvang, the diplomat' or '," said the minister'.
+        inv = re.match(r"\s+((?:the|a|an)\s+[^,.;]{1,60}?|[A-Z][^,.;]{1,60}?)(?=[,.;]|$)", after_text)
+        lead = before.rstrip()
+        if lead.endswith((",", ",”", ',"', "”", '"')) and inv and verb not in _COMMIT_VERBS:
+            subj_s = m.end() + inv.start(1)
+            subj_e = m.end() + inv.end(1)
+            tail = re.match(r"[^.;]*", text[subj_e : s.end])
+            end = subj_e + (tail.end() if tail else 0)
+            out.append(_Attribution(vstart - (len(before) - len(lead)), end, vstart, m.end(), subj_s, subj_e, True, verb in _PRESENT_SPEECH))
+            continue
+        # Subject before the verb: back to the previous stop; appositives kept.
+        stops = list(_SUBJECT_STOP_RE.finditer(before))
+        subj_s = s.start + (stops[-1].end() if stops else 0)
+        segment = text[subj_s:vstart]
+        # A closing clause "..., the minister said": the subject is the last comma chunk,
+        # or the last two when the verb follows an appositive comma.
+        chunks = segment.split(",")
+        stripped = segment.rstrip()
+        if stripped.endswith(",") and len(chunks) >= 3:
+            keep = 3
+        else:
+            keep = 1
+        if len(chunks) > keep:
+            cut = len(",".join(chunks[:-keep])) + 1
+            # A long first chunk is the claim itself ("X will happen, the minister said").
+            subj_s += cut
+        while subj_s < vstart and text[subj_s].isspace():
+            subj_s += 1
+        subject = text[subj_s:vstart].strip(" ,")
+        if not subject or len(subject) > 140:
+            continue
+        if re.match(r"^(?:it|this|that|which|who|there)\b", subject, re.I) and not re.match(r"^it\b", subject, re.I):
+            continue
+        after = bool(re.search(r"[,”\"]\s*$", text[s.start : subj_s])) and subj_s > s.start
+        # Attribution words run to the verb's complement: "told reporters on Monday that".
+        comp = re.match(
+            r"(?:\s+(?:reporters|journalists|the\s+\w+|a\s+[\w ]{0,40}?(?:conference|briefing|interview|statement|call|meeting|letter|post|hearing|session)|"
+            r"in\s+a\s+[\w\- ]{0,40}?(?:statement|interview|call|letter|post|briefing|note|speech|message|video)|"
+            r"on\s+\w+(?:\s+\w+)?|at\s+a\s+[\w ]{0,40}|late\s+on\s+\w+|earlier|later|this\s+week|last\s+week|"
+            r"by\s+telephone|on\s+his\s+[\w ]{0,30}|on\s+her\s+[\w ]{0,30}|on\s+X|in\s+\w+|after\s+[\w\- ]{0,60}?))*"
+            r"(?:\s+that\b)?",
+            after_text,
+        )
+        end = m.end() + (comp.end() if comp else 0)
+        if after:
+            tail = re.match(r"[^.;]*", text[m.end() : s.end])
+            end = m.end() + (tail.end() if tail else 0)
+        out.append(_Attribution(subj_s, end, vstart, m.end(), subj_s, vstart, after, verb in _PRESENT_SPEECH))
+    for m in _ACCORDING_RE.finditer(text, s.start, s.end):
+        tail = re.match(r"\s+([^,.;]+)", text[m.end() : s.end])
+        if not tail:
+            continue
+        subj_s = m.end() + tail.start(1)
+        subj_e = m.end() + tail.end(1)
+        out.append(_Attribution(m.start(), subj_e, m.start(), m.end(), subj_s, subj_e, True, False))
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# The article reader
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    strength: float
+    kind: str
+    sentence: _Sentence
+    in_quote: tuple[int, int] | None
+
+
+class _Reader:
+    def __init__(self, text: str, published: date) -> None:
+        self.text = text
+        self.published = published
+        self.sentences = _sentences(text)
+        self.people = _People()
+        self.mentions: list[_Mention] = []
+        self.title_holder: dict[str, _Entity] = {}
+        self.speech_day: dict[int, date] = {}  # id(entity) -> last stated speech day
+        self._collect_people()
+
+    # -- pass 1: who is in the article ----------------------------------------------
+
+    def _collect_people(self) -> None:
+        text = self.text
+        for s in self.sentences:
+            names = _name_mentions(text, s.start, s.end, self.people)
+            self.mentions.extend(names)
+            # Appositives bind titles: "Tomas Abedi, a spokesman for ..." and
+            # "The authority's chief executive, Lena Ostrova,".
+            for n in names:
+                if n.entity is None or n.entity.is_org:
+                    continue
+                after = re.match(r",\s+((?:the|a|an)\s+[^,.;]{1,80}|[a-z][^,.;]{1,60})", text[n.end : s.end])
+                if after:
+                    key = _title_key(after.group(1))
+                    if key:
+                        self.title_holder.setdefault(key, n.entity)
+                        n.entity.titles.add(key)
+                before = re.search(r"((?:the|a|an|[A-Z]\w*(?:['’]s)?)\s+[^,.;“”\"]{0,80}),\s*$", text[max(s.start, n.start - 100) : n.start])
+                if before:
+                    key = _title_key(before.group(1))
+                    if key and not _is_org(before.group(1)):
+                        self.title_holder.setdefault(key, n.entity)
+                        n.entity.titles.add(key)
+                for t in list(n.entity.titles):
+                    key = _title_key(t)
+                    if key:
+                        self.title_holder.setdefault(key, n.entity)
+            # Gender from "X said she ...": the first pronoun after a named speaker.
+            for n in names:
+                if n.entity is None or n.entity.is_org or n.entity.gender:
+                    continue
+                pm = re.search(r"\b(he|his|him|she|her)\b", text[n.end : s.end])
+                if pm and not any(o.start > n.end and o.start < n.end + pm.start() for o in names):
+                    n.entity.gender = "m" if pm.group(1) in {"he", "his", "him"} else "f"
+        self.mentions.sort(key=lambda mm: mm.start)
+
+    # -- resolution -------------------------------------------------------------------
+
+    def _last_person(self, pos: int, gender: str | None, *, org: bool = False) -> _Entity | None:
+        for mm in reversed(self.mentions):
+            if mm.start >= pos or mm.entity is None:
+                continue
+            ent = mm.entity
+            if ent.is_org != org:
+                continue
+            if gender and ent.gender and ent.gender != gender:
+                continue
+            return ent
+        return None
+
+    def _next_person(self, pos: int) -> _Entity | None:
+        for mm in self.mentions:
+            if mm.start > pos and mm.entity is not None and not mm.entity.is_org:
+                return mm.entity
+        return None
+
+    def resolve_subject(self, start: int, end: int) -> _Entity | None:
+        """The entity a subject phrase names or points back to."""
+        text = self.text
+        names = [mm for mm in self.mentions if mm.start >= start and mm.end <= end and mm.entity]
+        people = [mm for mm in names if not mm.entity.is_org]  # type: ignore[union-attr]
+        if people:
+            return people[0].entity
+        phrase = text[start:end].strip()
+        low = phrase.lower()
+        pm = re.match(r"^(he|she|they|it|i|we)\b", low)
+        if pm:
+            p = pm.group(1)
+            if p in {"he", "she"}:
+                return self._last_person(start, "m" if p == "he" else "f")
+            if p in {"it", "they"}:
+                return self._last_person(start, None, org=True) if p == "it" else None
+            return None
+        key = _title_key(phrase)
+        if names and (key is None or names[0].entity.is_org):  # type: ignore[union-attr]
+            return names[0].entity
+        if key:
+            holder = self.title_holder.get(key)
+            if holder is not None:
+                return holder
+            org_like = key in _ORG_WORDS
+            if org_like:
+                for ent in reversed([mm.entity for mm in self.mentions if mm.start < start and mm.entity]):
+                    if ent.is_org and key in ent.name.lower():
+                        return ent
+                for ent in self.people.entities:
+                    if ent.is_org and key in ent.name.lower():
+                        return ent
+                return None
+            if re.match(r"^(?:an?|one)\b", low):
+                return None  # "a hydrologist said": an unnamed source
+            ent = self._last_person(start, None) or self._next_person(end)
+            if ent is not None:
+                self.title_holder[key] = ent
+            return ent
+        if names:
+            return names[0].entity
+        return None
+
+    # -- speech time ------------------------------------------------------------------
+
+    def _speech_day(self, start: int, end: int) -> date | None:
+        """A day named in attribution words ("said on Thursday"), read backwards."""
+        if start >= end:
+            return None
+        chunk = self.text[start:end]
+        for fp in find_time_phrases(chunk, self.published, backwards=True):
+            w = fp.window
+            if w.recognised and w.due_date and w.precision == "day" and w.due_date <= self.published:
+                if w.earliest_date is None or w.earliest_date == w.due_date:
+                    return w.due_date
+        return None
+
+    # -- candidates -------------------------------------------------------------------
+
+    def candidates(self, s: _Sentence, quotes: list[tuple[int, int]]) -> list[_Candidate]:
+        text = self.text
+        body = text[s.start : s.end]
+        if body.rstrip("”\"’' )").endswith("?"):
+            return []
+        out: list[_Candidate] = []
+        # Clause pieces of the sentence; a quote boundary also splits.
+        cuts = {s.start, s.end}
+        for m in _CLAUSE_SPLIT_RE.finditer(text, s.start, s.end):
+            cuts.add(m.start())
+            cuts.add(m.end())
+        for qs, qe in quotes:
+            if s.start < qs < s.end:
+                cuts.add(qs)
+            if s.start < qe < s.end:
+                cuts.add(qe)
+        points = sorted(cuts)
+        for a, b in zip(points, points[1:], strict=False):
+            piece = text[a:b]
+            if not piece.strip():
+                continue
+            best: tuple[float, str, int] | None = None
+            for pat, strength, kind in _TRIGGERS:
+                tm = pat.search(piece)
+                if tm and (best is None or strength > best[0]):
+                    best = (strength, kind, a + tm.start())
+            if best is None:
+                continue
+            strength, kind, tpos = best
+            before = text[a:tpos]
+            if _SPECULATION_RE.search(text[max(a, tpos - 30) : tpos + 1]) and kind not in {"will"}:
+                continue
+            if _PAST_GOVERNOR_RE.search(before):
+                continue
+            if _UNSAID_RE.search(before):
+                continue
+            if _QUESTION_WORD_RE.match(piece) and not re.search(r",\s*\w", piece):
+                continue
+            if kind == "plan" and re.search(r"\b(?:hoped|expected|planned|aimed|intended)\s+to\b", piece) and re.search(r"\bhad\b", before):
+                continue
+            in_quote = next(((qs, qe) for qs, qe in quotes if qs <= tpos < qe), None)
+            out.append(_Candidate(a, b, strength, kind, s, in_quote))
+        return out
+
+    # -- main -------------------------------------------------------------------------
+
+    def suggest(self) -> list[Suggestion]:
+        text = self.text
+        results: list[Suggestion] = []
+        para_quotes: dict[int, list[tuple[int, int]]] = {}
+        quote_speaker: dict[tuple[int, int], tuple[_Entity | None, date | None, bool]] = {}
+        last_quote_speaker: dict[int, tuple[_Entity | None, date | None, bool]] = {}
+        # Paragraph spans for quote detection.
+        para_bounds: dict[int, tuple[int, int]] = {}
+        for s in self.sentences:
+            lo, hi = para_bounds.get(s.paragraph, (s.start, s.end))
+            para_bounds[s.paragraph] = (min(lo, s.start), max(hi, s.end))
+        for p, (lo, hi) in para_bounds.items():
+            para_quotes[p] = _quote_regions(text, lo, hi)
+
+        for s in self.sentences:
+            quotes = para_quotes[s.paragraph]
+            attrs = _attributions(text, s)
+            # Attributions inside a quote are the speaker's words, not ours.
+            attrs = [at for at in attrs if not any(qs < at.verb_start < qe for qs, qe in quotes)]
+            resolved: list[tuple[_Attribution, _Entity | None, date | None]] = []
+            for at in attrs:
+                ent = self.resolve_subject(at.subject_start, at.subject_end)
+                day = self._speech_day(at.start, at.end)
+                if day is None and not at.after:
+                    # "On Wednesday, X told reporters that": a day at the sentence start.
+                    lead = re.match(r"\s*(?:On|on|Late on|Early on|Earlier on)\s+[^,]{3,30},", text[s.start : at.subject_start])
+                    if lead:
+                        day = self._speech_day(s.start, s.start + lead.end())
+                if ent is not None:
+                    if day is not None:
+                        self.speech_day[id(ent)] = day
+                    elif at.present:
+                        self.speech_day.pop(id(ent), None)
+                resolved.append((at, ent, day))
+            # Speakers of quotes whose attribution sits in this sentence.
+            for qs, qe in quotes:
+                if qe <= s.start or qs >= s.end:
+                    continue
+                for at, ent, day in resolved:
+                    if at.verb_start >= qe - 1 and text[qe : at.verb_start].strip(" ,") == text[qe : at.subject_start].strip(" ,")[: len(text[qe : at.verb_start].strip(" ,"))] and at.start - qe < 80:
+                        quote_speaker[(qs, qe)] = (ent, day, True)
+                        break
+                    if at.verb_end <= qs and qs - at.verb_end < 20:
+                        quote_speaker[(qs, qe)] = (ent, day, True)
+                        break
+            for qs, qe in quotes:
+                if (qs, qe) in quote_speaker:
+                    last_quote_speaker[s.paragraph] = quote_speaker[(qs, qe)]
+
+            for cand in self.candidates(s, quotes):
+                results.extend(self._suggest_one(cand, resolved, quotes, quote_speaker, last_quote_speaker))
+        return results
+
+    def _suggest_one(
+        self,
+        cand: _Candidate,
+        resolved: list[tuple[_Attribution, _Entity | None, date | None]],
+        quotes: list[tuple[int, int]],
+        quote_speaker: dict[tuple[int, int], tuple[_Entity | None, date | None, bool]],
+        last_quote_speaker: dict[int, tuple[_Entity | None, date | None, bool]],
+    ) -> list[Suggestion]:
+        text = self.text
+        start, end = cand.start, cand.end
+        speaker: _Entity | None = None
+        day: date | None = None
+        attributed = False
+        if cand.in_quote is not None:
+            qs, qe = cand.in_quote
+            start, end = max(start, qs + 1), min(end, qe - 1)
+            info = quote_speaker.get(cand.in_quote)
+            if info is None:
+                # A quote with no attribution of its own continues the one before it.
+                prev = [q for q in quotes if q[1] <= qs and q in quote_speaker]
+                info = quote_speaker[prev[-1]] if prev else last_quote_speaker.get(cand.sentence.paragraph - 1)
+            if info is not None:
+                speaker, day, attributed = info
+        else:
+            # Attribution in the same sentence covering this clause.
+            chosen: tuple[_Attribution, _Entity | None, date | None] | None = None
+            for at, ent, d in resolved:
+                if at.after and at.start >= cand.start - 2 and at.start <= cand.end + 3 + 40:
+                    chosen = (at, ent, d)
+                    break
+                if not at.after and at.verb_end <= cand.start + 200 and at.start < cand.end:
+                    if at.subject_start >= cand.start and at.end <= cand.end:
+                        chosen = (at, ent, d)
+                    elif at.end <= cand.start + 2:
+                        chosen = (at, ent, d)
+            if chosen is None:
+                for at, ent, d in resolved:
+                    if at.start >= cand.end - 1:
+                        chosen = (at, ent, d)
+                        break
+            if chosen is None and resolved:
+                chosen = resolved[-1]
+            if chosen is not None:
+                at, speaker, day = chosen
+                attributed = True
+                # Cut the attribution words out of the claim's span.
+                if at.after and cand.start <= at.start < cand.end:
+                    end = at.start
+                elif not at.after and cand.start <= at.end <= cand.end:
+                    if at.subject_start <= cand.start + 40:
+                        start = at.end
+                    else:
+                        start = at.end
+            if speaker is not None and day is None and cand.kind != "considering":
+                day = None  # reported speech without a day: the article's date
+        # Trim punctuation and quote marks at the edges.
+        while start < end and text[start] in " ,;:“”\"'‘’—-\n":
+            start += 1
+        while end > start and text[end - 1] in " ,;:“”\"'‘’—-\n.":
+            end -= 1
+        # Lead-ins that are not the claim: "On Wednesday,", "that".
+        lead = re.match(r"(?:that|and|but|then)\s+", text[start:end])
+        if lead:
+            start += lead.end()
+        if end - start < 8 or not re.search(r"[A-Za-z]{3}", text[start:end]):
+            return []
+        clause = text[start:end]
+        if not any(p.search(clause) for p, _, _ in _TRIGGERS):
+            # The attribution took the trigger ("she expected ..." kept) or nothing left.
+            return []
+        if cand.in_quote is not None and speaker is not None and day is None:
+            day = self.speech_day.get(id(speaker))
+        elif speaker is not None and day is None and attributed:
+            day = None
+        reference = day or self.published
+        phrase: FoundPhrase | None = None
+        for fp in find_time_phrases(clause, reference):
+            if fp.past or not fp.window.recognised:
+                continue
+            phrase = fp
+            break
+        speaker_name = speaker.name if speaker is not None else None
+        statement = self._statement(clause, speaker, phrase)
+        vague = bool(phrase.window.vague) if phrase else cand.kind == "considering"
+        due = phrase.window.due_date if phrase else None
+        earliest = phrase.window.earliest_date if phrase else None
+        precision = phrase.window.precision if phrase else None
+        if due is not None and due < reference:
+            # A window already over when said is not a prediction: keep the claim, drop the date.
+            due = earliest = precision = None
+        claim_type = self._claim_type(clause, cand.kind, speaker, cand.in_quote is not None)
+        score = cand.strength
+        if speaker is not None:
+            score += 0.08
+        if due is not None:
+            score += 0.07
+        if re.search(r"\b(?:if|unless)\b", clause):
+            score -= 0.05
+        score = max(0.0, min(1.0, score))
+        if reference == self.published:
+            note = f"from the article's date, {_fmt(reference)}"
+        else:
+            note = f"from {_fmt(reference)}, when it was said"
+        return [
+            Suggestion(
+                quote_start=start,
+                quote_end=end,
+                statement=statement,
+                claimant=speaker_name,
+                claim_type=claim_type,
+                time_phrase=phrase.text if phrase else None,
+                due_date=due,
+                earliest_date=earliest,
+                precision=precision,
+                vague=vague,
+                reference_date=reference,
+                reference_note=note,
+                score=round(score, 3),
+            )
+        ]
+
+    @staticmethod
+    def _claim_type(clause: str, kind: str, speaker: _Entity | None, quoted: bool) -> str:
+        if kind == "promise" and re.search(r"\b(?:promis|pledg|vow|commit|undert|guarant)", clause, re.I):
+            return "promise"
+        if speaker is not None and re.match(r"^(?:I|we|he|she|it|they|his|her|its|our|my)\b", clause, re.I):
+            return "promise"
+        return "prediction"
+
+    @staticmethod
+    def _statement(clause: str, speaker: _Entity | None, phrase: FoundPhrase | None) -> str:
+        s = " ".join(clause.split())
+        if speaker is not None:
+            name = speaker.name
+            s = re.sub(r"^(?:he|she|I)\b", name, s)
+            s = re.sub(r"^(?:his|her|my)\s+", f"{name}'s ", s)
+            s = re.sub(r"^(?:it)\b", name, s) if speaker.is_org else s
+            s = re.sub(r"\band I\b", f"and {name}", s)
+            s = re.sub(r"^I\s+and\b", f"{name} and", s)
+        # Reported speech back to direct future: "she would travel" -> "... will travel".
+        s = re.sub(r"\bwould not\b", "will not", s, count=1)
+        s = re.sub(r"\bwould\b(?!\s+have)", "will", s, count=1)
+        if s and s[0].islower():
+            s = s[0].upper() + s[1:]
+        if s and s[-1] not in ".!?":
+            s += "."
+        return s
+
+
+def suggest_claims(text: str, published: date) -> list[Suggestion]:
+    """The candidate claims in an article body ``text`` published on ``published``.
+
+    Suggestions come in the order of the text; each one's span is a clause of
+    ``text``. Never raises on any string.
+    """
+    if not text or not text.strip():
+        return []
+    return _Reader(text, published).suggest()
