@@ -151,9 +151,9 @@ _TRIGGERS: list[tuple[re.Pattern[str], float, str]] = [
     (re.compile(r"\b(?:expects?|expected|expecting)\b", re.I), 0.7, "plan"),
     (
         re.compile(
-            r"\b(?:promised|promises|promise|pledged|pledges|pledge|vowed|vows|vow|"
+            r"\b(?:promised|promises|pledged|pledges|vowed|vows|"
             r"committed|commits|undertook|undertakes|guaranteed|guarantees|threatened|threatens|"
-            r"agreed|agrees|agree|refused|refuses|refuse|declined|declines)\s+to\b",
+            r"agreed|agrees|refused|refuses)\s+to\b(?!\s+(?:every|all|the|a|an|his|her|its|their|our)\b)",
             re.I,
         ),
         0.8,
@@ -297,6 +297,15 @@ _NAME_TITLES = {
     "spokesperson",
     "mp",
     "mep",
+    "opposition",
+    "affairs",
+    "home",
+    "housing",
+    "democracy",
+    "justice",
+    "culture",
+    "sports",
+    "chief",
 }
 _MALE_TITLES = {"spokesman", "chairman", "councilman", "alderman", "king", "prince", "father", "brother"}
 _FEMALE_TITLES = {"spokeswoman", "chairwoman", "councilwoman", "queen", "princess", "sister"}
@@ -553,7 +562,10 @@ _NOT_NAMES = {
     "wire",
 }
 
-_NAME_TOKEN = r"(?:[A-Z][a-zA-Z'’\-]*\.?|(?:de|van|von|der|den|da|di|du|la|le|al|bin|ibn|del|dos|das|ter)(?=\s+[A-Z]))"
+_NAME_TOKEN = (
+    r"(?:\b[A-Z][a-zA-Z'’\-]*\.?|&(?=\s+[A-Z])"
+    r"|\b(?:de|van|von|der|den|da|di|du|la|le|al|bin|ibn|del|dos|das|ter)(?=\s+[A-Z]))"
+)
 _NAME_RUN_RE = re.compile(rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN})*")
 _PRONOUN_RE = re.compile(r"\b(he|she|his|her|him|it|its|they|their|I|we|our|my)\b")
 
@@ -718,32 +730,47 @@ def _title_key(words: str) -> str | None:
     return found[-1].group().lower()
 
 
+_KEEP_PERIOD = {"inc.", "ltd.", "co.", "corp.", "jr.", "sr.", "st."}
+
+
 def _clean_name(run: str) -> tuple[str, str | None, list[str]] | None:
-    """Strip titles and honorifics from a capitalised run; return (name, gender, titles)."""
+    """Strip titles and honorifics from a capitalised run; return (name, gender, titles).
+
+    "Home Affairs Minister Callum Irvine" -> "Callum Irvine" (titles: minister);
+    organisations keep every word ("Castle & Crown Bank", "Cradlewell Inc.").
+    """
     tokens = run.split()
+    if all(t.isupper() for t in tokens if t.isalpha()) and any(len(t) >= 5 for t in tokens):
+        return None  # a dateline ("GENEVA", "VELIKO HRAD"), not a name
     gender: str | None = None
     titles: list[str] = []
-    while tokens:
-        low = tokens[0].lower()
-        if low in _HONORIFICS:
-            gender = _HONORIFICS[low]
-            tokens.pop(0)
-        elif low.rstrip(".") in _NAME_TITLES or low in _NAME_TITLES:
-            titles.append(low)
-            if low in _MALE_TITLES:
-                gender = "m"
-            elif low in _FEMALE_TITLES:
-                gender = "f"
-            tokens.pop(0)
-        else:
-            break
-    while tokens and tokens[-1].lower().rstrip(".") in {"of", "de", "van", "von", "der", "al"}:
+    while tokens and tokens[0].lower() in _HONORIFICS:
+        gender = _HONORIFICS[tokens[0].lower()]
+        tokens.pop(0)
+    if not _is_org(" ".join(tokens)):
+        # Everything up to the last title word is a title: "Secretary of State Marco Rubio".
+        last_title = -1
+        for i, t in enumerate(tokens[:-1]):
+            low = t.lower()
+            if low in _NAME_TITLES or low.rstrip(".") in _NAME_TITLES or low in _HONORIFICS:
+                last_title = i
+        for t in tokens[: last_title + 1]:
+            low = t.lower()
+            if low in _HONORIFICS:
+                gender = _HONORIFICS[low]
+            elif low not in {"of", "the", "&"}:
+                titles.append(low)
+                if low in _MALE_TITLES:
+                    gender = "m"
+                elif low in _FEMALE_TITLES:
+                    gender = "f"
+        tokens = tokens[last_title + 1 :]
+    while tokens and tokens[-1].lower().rstrip(".") in {"of", "de", "van", "von", "der", "al", "&"}:
         tokens.pop()
-    if not tokens:
+    if not tokens or tokens[0].lower() in _NOT_NAMES or tokens[0] == "&":
         return None
-    if tokens[0].lower() in _NOT_NAMES:
-        return None
-    return " ".join(t.rstrip(".") if not t.endswith("..") else t for t in tokens), gender, titles
+    name = " ".join(t if t.lower() in _KEEP_PERIOD else t.rstrip(".") for t in tokens)
+    return name, gender, titles
 
 
 class _People:
@@ -860,6 +887,27 @@ class _Attribution:
     present: bool  # "says": the reporter's present, not a dated speech
 
 
+_CONJ_RE = re.compile(
+    r"(?:while|whereas|and|but|as|although|though|because|since|when|after|before|so|adding)\s+", re.I
+)
+_TOLD_VERBS = {"told", "tells", "assured", "assures", "informed"}
+_ADVERBIALS = (
+    r"\s+(?:in\s+an?\s+[\w\-’' ]{0,40}?(?:statement|interview|call|letter|post|briefing|note|speech|"
+    r"message|video|filing|report|update|email|e-mail|podcast|broadcast|address|appearance|conference)"
+    r"|at\s+an?\s+[\w\-’' ]{0,40}?(?:conference|briefing|meeting|rally|event|hearing|session|summit)"
+    r"|on\s+(?:his|her|its|their)\s+[\w\- ]{0,30}?(?:account|platform|page|website|site|channel|feed)"
+    r"|(?:late\s+|early\s+)?on\s+[A-Z]\w+(?:\s+(?:morning|afternoon|evening|night))?"
+    r"|(?:last|this|earlier\s+this)\s+(?:week|month|morning|afternoon|evening)"
+    r"|yesterday|today|earlier|later|again|also|repeatedly|privately|publicly|by\s+telephone"
+    r"|after\s+[\w\-’' ]{0,60}?(?=\s+that\b|,)|on\s+X|in\s+\w+)"
+)
+_COMPLEMENT_RE = re.compile(rf"(?:{_ADVERBIALS})*(?:\s+that\b)?")
+_TOLD_COMPLEMENT_RE = re.compile(
+    r"\s+(?:reporters|journalists|lawmakers|parliament|Parliament|members|staff|investors|analysts|"
+    r"supporters|residents|councillors|shareholders|(?:the|a|an|his|her|its|their)\s+[\w\-’' ]{1,40}?"
+    r"(?=\s+(?:that|on|in|at|by|after|late|earlier|later)\b|,)|[A-Z]\w+(?:\s+[A-Z]\w+)*)"
+    rf"(?:{_ADVERBIALS})*(?:\s+that\b)?"
+)
 _SUBJECT_STOP_RE = re.compile(r"[.;:!?]|[”\"]|\bthat\b|\band\b(?=\s+(?:[a-z]))")
 
 
@@ -901,21 +949,22 @@ def _attributions(text: str, s: _Sentence) -> list[_Attribution]:
             subj_s += cut
         while subj_s < vstart and text[subj_s].isspace():
             subj_s += 1
+        conj = _CONJ_RE.match(text, subj_s, vstart)
+        if conj:
+            subj_s = conj.end()
         subject = text[subj_s:vstart].strip(" ,")
         if not subject or len(subject) > 140:
             continue
-        if re.match(r"^(?:it|this|that|which|who|there)\b", subject, re.I) and not re.match(r"^it\b", subject, re.I):
+        if re.match(r"^(?:this|that|which|who|there|what)\b", subject, re.I):
             continue
-        after = bool(re.search(r"[,”\"]\s*$", text[s.start : subj_s])) and subj_s > s.start
-        # Attribution words run to the verb's complement: "told reporters on Monday that".
-        comp = re.match(
-            r"(?:\s+(?:reporters|journalists|the\s+\w+|a\s+[\w ]{0,40}?(?:conference|briefing|interview|statement|call|meeting|letter|post|hearing|session)|"
-            r"in\s+a\s+[\w\- ]{0,40}?(?:statement|interview|call|letter|post|briefing|note|speech|message|video)|"
-            r"on\s+\w+(?:\s+\w+)?|at\s+a\s+[\w ]{0,40}|late\s+on\s+\w+|earlier|later|this\s+week|last\s+week|"
-            r"by\s+telephone|on\s+his\s+[\w ]{0,30}|on\s+her\s+[\w ]{0,30}|on\s+X|in\s+\w+|after\s+[\w\- ]{0,60}?))*"
-            r"(?:\s+that\b)?",
-            after_text,
+        after = (
+            conj is None
+            and subj_s > s.start
+            and bool(re.search(r"[,”\"]\s*$", text[s.start : subj_s]))
         )
+        # Attribution words run to the verb's complement: "told reporters on Monday that".
+        comp_re = _TOLD_COMPLEMENT_RE if verb in _TOLD_VERBS else _COMPLEMENT_RE
+        comp = comp_re.match(after_text)
         end = m.end() + (comp.end() if comp else 0)
         if after:
             tail = re.match(r"[^.;]*", text[m.end() : s.end])
@@ -940,10 +989,25 @@ def _attributions(text: str, s: _Sentence) -> list[_Attribution]:
 class _Candidate:
     start: int
     end: int
+    trigger: int  # offset of the future marker
     strength: float
     kind: str
     sentence: _Sentence
     in_quote: tuple[int, int] | None
+
+
+@dataclass
+class _Resolved:
+    at: _Attribution
+    entity: _Entity | None
+    day: date | None  # the speech day named in this attribution
+    carried: date | None  # the speaker's last stated speech day, where none is named
+
+
+_GAP_RE = re.compile(r"[\s,:;—-]*")
+_LEAD_DAY_RE = re.compile(r"\s*(?:(?:Late|Early|Earlier|Later)\s+)?[Oo]n\s+[^,]{3,30},")
+_LEAD_WORD_RE = re.compile(r"(?:that|and|but|then)\s+")
+_EDGE_CHARS = " ,;:“”\"'‘’—-\n"
 
 
 class _Reader:
@@ -1114,138 +1178,120 @@ class _Reader:
             if kind == "plan" and re.search(r"\b(?:hoped|expected|planned|aimed|intended)\s+to\b", piece) and re.search(r"\bhad\b", before):
                 continue
             in_quote = next(((qs, qe) for qs, qe in quotes if qs <= tpos < qe), None)
-            out.append(_Candidate(a, b, strength, kind, s, in_quote))
+            out.append(_Candidate(a, b, tpos, strength, kind, s, in_quote))
         return out
 
     # -- main -------------------------------------------------------------------------
 
     def suggest(self) -> list[Suggestion]:
         text = self.text
-        results: list[Suggestion] = []
-        para_quotes: dict[int, list[tuple[int, int]]] = {}
-        quote_speaker: dict[tuple[int, int], tuple[_Entity | None, date | None, bool]] = {}
-        last_quote_speaker: dict[int, tuple[_Entity | None, date | None, bool]] = {}
-        # Paragraph spans for quote detection.
         para_bounds: dict[int, tuple[int, int]] = {}
         for s in self.sentences:
             lo, hi = para_bounds.get(s.paragraph, (s.start, s.end))
             para_bounds[s.paragraph] = (min(lo, s.start), max(hi, s.end))
-        for p, (lo, hi) in para_bounds.items():
-            para_quotes[p] = _quote_regions(text, lo, hi)
+        para_quotes = {p: _quote_regions(text, lo, hi) for p, (lo, hi) in para_bounds.items()}
 
+        # Pass A, in reading order: attributions, their speakers and speech days, and who
+        # speaks each quote. Done before any claim is read because a quote's attribution
+        # often sits in its last sentence.
+        per_sentence: list[list[_Resolved]] = []
+        quote_speaker: dict[tuple[int, int], _Resolved] = {}
         for s in self.sentences:
             quotes = para_quotes[s.paragraph]
-            attrs = _attributions(text, s)
-            # Attributions inside a quote are the speaker's words, not ours.
-            attrs = [at for at in attrs if not any(qs < at.verb_start < qe for qs, qe in quotes)]
-            resolved: list[tuple[_Attribution, _Entity | None, date | None]] = []
+            attrs = [
+                at
+                for at in _attributions(text, s)
+                # Attribution words inside a quote are the speaker's words, not ours.
+                if not any(qs < at.verb_start < qe for qs, qe in quotes)
+            ]
+            resolved: list[_Resolved] = []
             for at in attrs:
                 ent = self.resolve_subject(at.subject_start, at.subject_end)
                 day = self._speech_day(at.start, at.end)
                 if day is None and not at.after:
-                    # "On Wednesday, X told reporters that": a day at the sentence start.
-                    lead = re.match(r"\s*(?:On|on|Late on|Early on|Earlier on)\s+[^,]{3,30},", text[s.start : at.subject_start])
+                    # "On Wednesday, X told reporters that ...": the day opens the sentence.
+                    lead = _LEAD_DAY_RE.match(text, s.start, at.subject_start)
                     if lead:
-                        day = self._speech_day(s.start, s.start + lead.end())
+                        day = self._speech_day(s.start, lead.end())
+                carried = None
                 if ent is not None:
                     if day is not None:
                         self.speech_day[id(ent)] = day
-                    elif at.present:
-                        self.speech_day.pop(id(ent), None)
-                resolved.append((at, ent, day))
-            # Speakers of quotes whose attribution sits in this sentence.
-            for qs, qe in quotes:
-                if qe <= s.start or qs >= s.end:
+                    else:
+                        carried = self.speech_day.get(id(ent))
+                resolved.append(_Resolved(at, ent, day, carried))
+            per_sentence.append(resolved)
+            for q in quotes:
+                qs, qe = q
+                if qe <= s.start or qs >= s.end or q in quote_speaker:
                     continue
-                for at, ent, day in resolved:
-                    if at.verb_start >= qe - 1 and text[qe : at.verb_start].strip(" ,") == text[qe : at.subject_start].strip(" ,")[: len(text[qe : at.verb_start].strip(" ,"))] and at.start - qe < 80:
-                        quote_speaker[(qs, qe)] = (ent, day, True)
+                for r in resolved:
+                    at = r.at
+                    if at.start >= qe - 1 and _GAP_RE.fullmatch(text, qe, at.start):
+                        quote_speaker[q] = r
                         break
-                    if at.verb_end <= qs and qs - at.verb_end < 20:
-                        quote_speaker[(qs, qe)] = (ent, day, True)
+                    if at.end <= qs + 1 and _GAP_RE.fullmatch(text, at.end, qs):
+                        quote_speaker[q] = r
                         break
-            for qs, qe in quotes:
-                if (qs, qe) in quote_speaker:
-                    last_quote_speaker[s.paragraph] = quote_speaker[(qs, qe)]
+        # A quote with no attribution of its own continues the one before it (in the
+        # paragraph, or the last quote of the previous paragraph).
+        last: _Resolved | None = None
+        last_para = -1
+        for p in sorted(para_quotes):
+            for q in para_quotes[p]:
+                if q in quote_speaker:
+                    last, last_para = quote_speaker[q], p
+                elif last is not None and p - last_para <= 1:
+                    quote_speaker[q] = last
 
+        results: list[Suggestion] = []
+        for s, resolved in zip(self.sentences, per_sentence, strict=True):
+            quotes = para_quotes[s.paragraph]
             for cand in self.candidates(s, quotes):
-                results.extend(self._suggest_one(cand, resolved, quotes, quote_speaker, last_quote_speaker))
+                one = self._suggest_one(cand, resolved, quote_speaker)
+                if one is not None:
+                    results.append(one)
         return results
 
     def _suggest_one(
         self,
         cand: _Candidate,
-        resolved: list[tuple[_Attribution, _Entity | None, date | None]],
-        quotes: list[tuple[int, int]],
-        quote_speaker: dict[tuple[int, int], tuple[_Entity | None, date | None, bool]],
-        last_quote_speaker: dict[int, tuple[_Entity | None, date | None, bool]],
-    ) -> list[Suggestion]:
+        resolved: list[_Resolved],
+        quote_speaker: dict[tuple[int, int], _Resolved],
+    ) -> Suggestion | None:
         text = self.text
         start, end = cand.start, cand.end
-        speaker: _Entity | None = None
+        chosen: _Resolved | None = None
         day: date | None = None
-        attributed = False
         if cand.in_quote is not None:
             qs, qe = cand.in_quote
             start, end = max(start, qs + 1), min(end, qe - 1)
-            info = quote_speaker.get(cand.in_quote)
-            if info is None:
-                # A quote with no attribution of its own continues the one before it.
-                prev = [q for q in quotes if q[1] <= qs and q in quote_speaker]
-                info = quote_speaker[prev[-1]] if prev else last_quote_speaker.get(cand.sentence.paragraph - 1)
-            if info is not None:
-                speaker, day, attributed = info
-        else:
-            # Attribution in the same sentence covering this clause.
-            chosen: tuple[_Attribution, _Entity | None, date | None] | None = None
-            for at, ent, d in resolved:
-                if at.after and at.start >= cand.start - 2 and at.start <= cand.end + 3 + 40:
-                    chosen = (at, ent, d)
-                    break
-                if not at.after and at.verb_end <= cand.start + 200 and at.start < cand.end:
-                    if at.subject_start >= cand.start and at.end <= cand.end:
-                        chosen = (at, ent, d)
-                    elif at.end <= cand.start + 2:
-                        chosen = (at, ent, d)
-            if chosen is None:
-                for at, ent, d in resolved:
-                    if at.start >= cand.end - 1:
-                        chosen = (at, ent, d)
-                        break
-            if chosen is None and resolved:
-                chosen = resolved[-1]
+            chosen = quote_speaker.get(cand.in_quote)
             if chosen is not None:
-                at, speaker, day = chosen
-                attributed = True
+                # Direct speech without a day of its own keeps the speaker's last stated day.
+                day = chosen.day or chosen.carried
+        else:
+            chosen = self._attribution_for(cand, resolved)
+            if chosen is not None:
+                at = chosen.at
+                day = chosen.day
                 # Cut the attribution words out of the claim's span.
-                if at.after and cand.start <= at.start < cand.end:
+                if at.after and start <= at.start < end:
                     end = at.start
-                elif not at.after and cand.start <= at.end <= cand.end:
-                    if at.subject_start <= cand.start + 40:
-                        start = at.end
-                    else:
-                        start = at.end
-            if speaker is not None and day is None and cand.kind != "considering":
-                day = None  # reported speech without a day: the article's date
-        # Trim punctuation and quote marks at the edges.
-        while start < end and text[start] in " ,;:“”\"'‘’—-\n":
+                elif not at.after and start <= at.end <= end and at.verb_start >= start:
+                    start = at.end
+        speaker = chosen.entity if chosen is not None else None
+        # Trim punctuation and quote marks at the edges, and lead-in words.
+        while start < end and text[start] in _EDGE_CHARS:
             start += 1
-        while end > start and text[end - 1] in " ,;:“”\"'‘’—-\n.":
+        while end > start and text[end - 1] in _EDGE_CHARS + ".":
             end -= 1
-        # Lead-ins that are not the claim: "On Wednesday,", "that".
-        lead = re.match(r"(?:that|and|but|then)\s+", text[start:end])
+        lead = _LEAD_WORD_RE.match(text, start, end)
         if lead:
-            start += lead.end()
-        if end - start < 8 or not re.search(r"[A-Za-z]{3}", text[start:end]):
-            return []
+            start = lead.end()
         clause = text[start:end]
-        if not any(p.search(clause) for p, _, _ in _TRIGGERS):
-            # The attribution took the trigger ("she expected ..." kept) or nothing left.
-            return []
-        if cand.in_quote is not None and speaker is not None and day is None:
-            day = self.speech_day.get(id(speaker))
-        elif speaker is not None and day is None and attributed:
-            day = None
+        if end - start < 8 or not any(p.search(clause) for p, _, _ in _TRIGGERS):
+            return None
         reference = day or self.published
         phrase: FoundPhrase | None = None
         for fp in find_time_phrases(clause, reference):
@@ -1253,48 +1299,59 @@ class _Reader:
                 continue
             phrase = fp
             break
-        speaker_name = speaker.name if speaker is not None else None
-        statement = self._statement(clause, speaker, phrase)
-        vague = bool(phrase.window.vague) if phrase else cand.kind == "considering"
+        vague = phrase.window.vague if phrase else cand.kind == "considering"
         due = phrase.window.due_date if phrase else None
         earliest = phrase.window.earliest_date if phrase else None
         precision = phrase.window.precision if phrase else None
-        if due is not None and due < reference:
-            # A window already over when said is not a prediction: keep the claim, drop the date.
-            due = earliest = precision = None
-        claim_type = self._claim_type(clause, cand.kind, speaker, cand.in_quote is not None)
         score = cand.strength
         if speaker is not None:
             score += 0.08
         if due is not None:
             score += 0.07
-        if re.search(r"\b(?:if|unless)\b", clause):
-            score -= 0.05
-        score = max(0.0, min(1.0, score))
         if reference == self.published:
             note = f"from the article's date, {_fmt(reference)}"
         else:
             note = f"from {_fmt(reference)}, when it was said"
-        return [
-            Suggestion(
-                quote_start=start,
-                quote_end=end,
-                statement=statement,
-                claimant=speaker_name,
-                claim_type=claim_type,
-                time_phrase=phrase.text if phrase else None,
-                due_date=due,
-                earliest_date=earliest,
-                precision=precision,
-                vague=vague,
-                reference_date=reference,
-                reference_note=note,
-                score=round(score, 3),
-            )
-        ]
+        return Suggestion(
+            quote_start=start,
+            quote_end=end,
+            statement=self._statement(clause, speaker),
+            claimant=speaker.name if speaker is not None else None,
+            claim_type=self._claim_type(clause, cand.kind, speaker),
+            time_phrase=phrase.text if phrase else None,
+            due_date=due,
+            earliest_date=earliest,
+            precision=precision,
+            vague=vague,
+            reference_date=reference,
+            reference_note=note,
+            score=round(max(0.0, min(1.0, score)), 3),
+        )
 
     @staticmethod
-    def _claim_type(clause: str, kind: str, speaker: _Entity | None, quoted: bool) -> str:
+    def _attribution_for(cand: _Candidate, resolved: list[_Resolved]) -> _Resolved | None:
+        """The attribution that covers a reported clause, nearest first."""
+        # "X said (that) <claim>" inside the clause, before the future marker.
+        inside = [
+            r for r in resolved if not r.at.after and cand.start <= r.at.verb_start < cand.trigger
+        ]
+        if inside:
+            return inside[-1]
+        # "<claim>, the minister said": the attribution closes this clause.
+        for r in resolved:
+            if r.at.after and cand.trigger <= r.at.start <= cand.end + 3:
+                return r
+        # "X said <claim 1>, and that <claim 2>": the last one before the clause.
+        before = [r for r in resolved if not r.at.after and r.at.verb_end <= cand.start]
+        if before:
+            return before[-1]
+        for r in resolved:
+            if r.at.start >= cand.end - 1:
+                return r
+        return None
+
+    @staticmethod
+    def _claim_type(clause: str, kind: str, speaker: _Entity | None) -> str:
         if kind == "promise" and re.search(r"\b(?:promis|pledg|vow|commit|undert|guarant)", clause, re.I):
             return "promise"
         if speaker is not None and re.match(r"^(?:I|we|he|she|it|they|his|her|its|our|my)\b", clause, re.I):
@@ -1302,7 +1359,7 @@ class _Reader:
         return "prediction"
 
     @staticmethod
-    def _statement(clause: str, speaker: _Entity | None, phrase: FoundPhrase | None) -> str:
+    def _statement(clause: str, speaker: _Entity | None) -> str:
         s = " ".join(clause.split())
         if speaker is not None:
             name = speaker.name
