@@ -311,20 +311,31 @@ _MALE_TITLES = {"spokesman", "chairman", "councilman", "alderman", "king", "prin
 _FEMALE_TITLES = {"spokeswoman", "chairwoman", "councilwoman", "queen", "princess", "sister"}
 
 # Head nouns of a title that a later mention uses alone ("the minister said").
-_TITLE_NOUNS = (
-    "president|vice-president|prime minister|minister|secretary-general|general secretary|"
-    "secretary|mediator|envoy|spokesman|spokeswoman|spokesperson|mayor|deputy mayor|governor|"
+_PERSON_TITLES = (
+    "vice-president|president|prime minister|minister|secretary-general|general secretary|"
+    "secretary|mediator|envoy|spokesman|spokeswoman|spokesperson|mayor|governor|"
     "commander|chief executive|executive|chief|director|chairman|chairwoman|chair|head|leader|"
     "coach|manager|senator|diplomat|delegate|chancellor|premier|judge|prosecutor|economist|"
     "analyst|researcher|scientist|professor|founder|captain|ambassador|general|administrator|"
-    "superintendent|councillor|councilor|commissioner|treasurer|negotiator|owner|chancellor|"
+    "superintendent|councillor|councilor|commissioner|treasurer|negotiator|owner|"
     "ceo|cfo|official|lawyer|attorney|principal|dean|organiser|organizer|curator|engineer|"
-    "physician|doctor|inspector|auditor|regulator|agency|authority|council|ministry|company|"
-    "union|government|committee|board|office|club|team|federation|league|association|"
-    "service|department|bank|firm|operator|utility|airline|group|party|court|commission|"
-    "university|institute|hospital|trust|campaign|coalition|network|observatory|agency"
+    "physician|doctor|inspector|auditor|registrar|statistician|forecaster|meteorologist|"
+    "striker|midfielder|defender|goalkeeper|player|skipper|referee|chairperson|boss|"
+    "epidemiologist|virologist|astronomer|geologist|biologist|historian|planner|architect"
 )
-_TITLE_RE = re.compile(rf"\b(?:{_TITLE_NOUNS})\b", re.I)
+_ORG_TITLES = (
+    "regulator|agency|authority|council|ministry|company|union|government|committee|board|"
+    "office|club|team|federation|league|association|service|department|bank|firm|operator|"
+    "utility|airline|group|party|court|commission|university|institute|hospital|trust|"
+    "campaign|coalition|network|observatory|carrier|insurer|lender|retailer|maker|manufacturer|"
+    "developer|broadcaster|newspaper|charity|organisation|organization|watchdog|body|mission|"
+    "secretariat|pact|alliance|consortium|employer|supplier|producer|exchange|railway|"
+    "statistics office|weather service|port|school|college|museum|library|zoo|"
+    "plant|mine|factory|startup|start-up"
+)
+_PERSON_TITLE_RE = re.compile(rf"\b(?:{_PERSON_TITLES})\b", re.I)
+_ORG_TITLE_RE = re.compile(rf"\b(?:{_ORG_TITLES})\b", re.I)
+
 _ORG_WORDS = {
     "authority",
     "union",
@@ -720,14 +731,14 @@ class _Entity:
 
 
 def _title_key(words: str) -> str | None:
-    """The head title noun of a phrase ("the trade minister of X" -> "minister")."""
-    m = _TITLE_RE.search(words)
-    if not m:
-        return None
-    # The LAST title noun before any "of": "the council's secretary-general" -> secretary-general.
-    head = words.split(" of ")[0]
-    found = list(_TITLE_RE.finditer(head)) or [m]
-    return found[-1].group().lower()
+    """The head title of a phrase: its first person title ("the trade minister of X" ->
+    "minister"), else its first organisation noun ("the state-owned company" -> "company")."""
+    m = _PERSON_TITLE_RE.search(words) or _ORG_TITLE_RE.search(words)
+    return m.group().lower() if m else None
+
+
+def _is_org_title(key: str) -> bool:
+    return _PERSON_TITLE_RE.fullmatch(key) is None
 
 
 _KEEP_PERIOD = {"inc.", "ltd.", "co.", "corp.", "jr.", "sr.", "st."}
@@ -843,6 +854,8 @@ def _name_mentions(text: str, start: int, end: int, people: _People) -> list[_Me
             run_start = m.start()
         name, gender, titles = cleaned
         tokens = name.split()
+        if _is_place(name) and not _is_org(name):
+            continue
         org = _is_org(name) or (
             "the " in lead.lower() and len(tokens) >= 2 and not gender and not titles
         )
@@ -957,10 +970,12 @@ def _attributions(text: str, s: _Sentence) -> list[_Attribution]:
             continue
         if re.match(r"^(?:this|that|which|who|there|what)\b", subject, re.I):
             continue
+        prefix = text[s.start : subj_s]
         after = (
             conj is None
-            and subj_s > s.start
-            and bool(re.search(r"[,”\"]\s*$", text[s.start : subj_s]))
+            and bool(re.search(r"[,”\"]\s*$", prefix))
+            and _LEAD_DAY_RE.fullmatch(prefix.strip()) is None
+            and (any(p.search(prefix) for p, _, _ in _TRIGGERS) or bool(re.search(r"[”\"]", prefix)))
         )
         # Attribution words run to the verb's complement: "told reporters on Monday that".
         comp_re = _TOLD_COMPLEMENT_RE if verb in _TOLD_VERBS else _COMPLEMENT_RE
@@ -1036,13 +1051,13 @@ class _Reader:
                 after = re.match(r",\s+((?:the|a|an)\s+[^,.;]{1,80}|[a-z][^,.;]{1,60})", text[n.end : s.end])
                 if after:
                     key = _title_key(after.group(1))
-                    if key:
+                    if key and not _is_org_title(key):
                         self.title_holder.setdefault(key, n.entity)
                         n.entity.titles.add(key)
                 before = re.search(r"((?:the|a|an|[A-Z]\w*(?:['’]s)?)\s+[^,.;“”\"]{0,80}),\s*$", text[max(s.start, n.start - 100) : n.start])
                 if before:
                     key = _title_key(before.group(1))
-                    if key and not _is_org(before.group(1)):
+                    if key and not _is_org_title(key):
                         self.title_holder.setdefault(key, n.entity)
                         n.entity.titles.add(key)
                 for t in list(n.entity.titles):
@@ -1078,6 +1093,12 @@ class _Reader:
                 return mm.entity
         return None
 
+    def _next_org(self, pos: int) -> _Entity | None:
+        for mm in self.mentions:
+            if mm.start > pos and mm.entity is not None and mm.entity.is_org:
+                return mm.entity
+        return None
+
     def resolve_subject(self, start: int, end: int) -> _Entity | None:
         """The entity a subject phrase names or points back to."""
         text = self.text
@@ -1102,15 +1123,15 @@ class _Reader:
             holder = self.title_holder.get(key)
             if holder is not None:
                 return holder
-            org_like = key in _ORG_WORDS
-            if org_like:
+            if _is_org_title(key):
                 for ent in reversed([mm.entity for mm in self.mentions if mm.start < start and mm.entity]):
                     if ent.is_org and key in ent.name.lower():
                         return ent
                 for ent in self.people.entities:
                     if ent.is_org and key in ent.name.lower():
                         return ent
-                return None
+                # "the state-owned company said": the organisation last named.
+                return self._last_person(start, None, org=True) or self._next_org(end)
             if re.match(r"^(?:an?|one)\b", low):
                 return None  # "a hydrologist said": an unnamed source
             ent = self._last_person(start, None) or self._next_person(end)
