@@ -81,12 +81,12 @@ class Suggestion:
 # Speech verbs that introduce or close an attribution. "expects"/"promised" etc. are
 # triggers rather than attribution verbs: the claim keeps them ("she expected a deal").
 _SPEECH_VERBS = (
-    "said|says|say|told|tells|added|adds|announced|announces|wrote|writes|insisted|insists|"
-    "warned|warns|stated|states|declared|declares|confirmed|confirms|explained|noted|argued|"
-    "posted|tweeted|reiterated|repeated|maintained|predicted|predicts|forecast|forecasts|"
-    "indicated|signalled|signaled|claimed|claims|assured|assures|announced|informed|"
-    "acknowledged|conceded|replied|responded|recalled|suggested|estimated|estimates|"
-    "projected|projects|cautioned|threatened|threatens|denied|denies|"
+    "said|says|told|tells|added|adds|announced|announces|wrote|writes|insisted|insists|"
+    "warned|warns|stated|declared|declares|confirmed|confirms|explained|noted|argued|"
+    "posted|tweeted|reiterated|repeated|maintained|predicted|predicts|"
+    "indicated|signalled|signaled|claimed|assured|assures|informed|"
+    "acknowledged|conceded|replied|responded|recalled|estimated|"
+    "projected|cautioned|threatened|threatens|denied|denies|"
     "promised|promises|pledged|pledges|vowed|vows"
 )
 # Verbs that carry the claim themselves when they take a "that"-clause or an object.
@@ -636,8 +636,9 @@ _CLOSE_QUOTES = "”\""
 _SENTENCE_END_RE = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])|[.!?]+[\"”’')\]]*\s*$")
 _PARAGRAPH_RE = re.compile(r"\n\s*\n")
 _CLAUSE_SPLIT_RE = re.compile(
-    r";\s+|,\s+(?:while|whereas|but|although|though)\s+|\s+but\s+|,\s+and\s+(?=\w+\s+(?:said|will|would))"
-    r"|\s+and\s+that\s+|\.\s+"
+    r";\s+|,\s+(?:while|whereas|but|although|though)\s+|\s+but\s+"
+    r"|,\s+and\s+(?=(?:the\s+|a\s+|its\s+|his\s+|her\s+|their\s+)?[\w\-’']+\s+(?:said|says|will|would|is|are|was|were)\b)"
+    r"|\s+and\s+that\s+"
 )
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -751,7 +752,7 @@ def _clean_name(run: str) -> tuple[str, str | None, list[str]] | None:
     organisations keep every word ("Castle & Crown Bank", "Cradlewell Inc.").
     """
     tokens = run.split()
-    if all(t.isupper() for t in tokens if t.isalpha()) and any(len(t) >= 5 for t in tokens):
+    if all(t.isupper() for t in tokens) and any(len(t) >= 5 for t in tokens):
         return None  # a dateline ("GENEVA", "VELIKO HRAD"), not a name
     gender: str | None = None
     titles: list[str] = []
@@ -814,7 +815,14 @@ class _People:
 
 
 def _is_org(name: str) -> bool:
-    return any(t.lower().strip(".'’s") in _ORG_WORDS for t in name.split())
+    """An organisation's name ends in an organisation word ("Valmora Port Authority") or has
+    one before "of" ("Office of Energy Markets"); "&" joins firms ("Marlow & Finch")."""
+    tokens = [t.lower().strip(".,").removesuffix("'s").removesuffix("’s").rstrip("'’") for t in name.split()]
+    if not tokens:
+        return False
+    if tokens[-1] in _ORG_WORDS or "&" in tokens:
+        return True
+    return any(t == "of" and i > 0 and tokens[i - 1] in _ORG_WORDS for i, t in enumerate(tokens))
 
 
 def _is_place(name: str) -> bool:
@@ -1362,8 +1370,9 @@ class _Reader:
         for r in resolved:
             if r.at.after and cand.trigger <= r.at.start <= cand.end + 3:
                 return r
-        # "X said <claim 1>, and that <claim 2>": the last one before the clause.
-        before = [r for r in resolved if not r.at.after and r.at.verb_end <= cand.start]
+        # "X said <claim 1>, and that <claim 2>" or "<claim 1>, X said, and <claim 2>": the
+        # last one before the clause.
+        before = [r for r in resolved if r.at.verb_end <= cand.start]
         if before:
             return before[-1]
         for r in resolved:
