@@ -1,6 +1,13 @@
-"""Time claims.timephrases.resolve_time_phrase, and dateparser on the same phrases.
+"""Time claims.timephrases.resolve_time_phrase and find_time_phrases; dateparser for contrast.
 
-    python bench/bench_timephrases.py [--seconds 2]
+    python bench/bench_timephrases.py [--seconds 2] [--no-dateparser]
+    python bench/bench_timephrases.py --eval [--show]
+
+The finder is timed over news sentences: those below, written for this benchmark, plus
+the sentences of the intake evaluation set (tests/data/intake/). --eval instead checks
+the finder against the hand labels of that set: for each labelled claim, is its time
+phrase found in the quote (span as labelled) and is its window the labelled one? Figures
+for articles 001-032 (the dev half, rules tuned on it) and 033-064 (held out) apart.
 
 Resolves ~100 realistic time phrases from news articles over and over for about
 --seconds and prints phrases per second. If dateparser is importable (it comes with
@@ -22,7 +29,9 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from claims.timephrases import resolve_time_phrase  # noqa: E402
+from claims.timephrases import find_time_phrases, resolve_time_phrase  # noqa: E402
+
+INTAKE_DIR = REPO_ROOT / "tests" / "data" / "intake"
 
 REFERENCE = date(2025, 10, 17)
 
@@ -130,6 +139,103 @@ PHRASES = [
 ]
 
 
+# News sentences for the finder, written for this benchmark (none from a publication).
+SENTENCES = [
+    "Trump said on Thursday that the meeting would likely take place sometime during the next two weeks.",
+    "The council will vote on the budget next Tuesday, the mayor's office said in a statement.",
+    "Shares fell 3% on Monday after the company said it would miss its targets for the third quarter.",
+    "Negotiators hope to reach a deal by the end of the month, though officials cautioned it could slip.",
+    "The minister, who spoke to reporters in Brussels, declined to give a timetable.",
+    "Construction of the bridge is due to start in spring 2026 and finish by the end of 2028.",
+    "Last week the board approved a plan to restore Sunday opening at three branch libraries.",
+    '"We will have an answer within 48 hours," a spokeswoman said late on Wednesday.',
+    "The union said earlier this week that members would strike for three days from Oct. 27.",
+    "Police said the road would remain closed until at least Friday morning.",
+    "The central bank is expected to cut rates at its meeting on Dec. 10, analysts said.",
+    "Voters go to the polls on 2 November, and results are expected the following day.",
+    "The club confirmed the striker would be out for six weeks with a knee injury.",
+    "Scientists said the probe would reach the asteroid in mid-2027 and return samples in 2030.",
+    "The home side won 2-1 and about 3/4 of the crowd stayed for the ceremony.",
+    "A spokesman said the company had no plans to change its dividend policy.",
+    "The hearing, adjourned until the 24th, will resume after the holiday weekend.",
+    "Officials said the new timetable takes effect on Sunday, 2 Nov., with trains every 10 minutes.",
+    "She promised to publish the report before Christmas and to answer questions in the new year.",
+    "The ceasefire, agreed two weeks ago, has largely held, monitors said on Tuesday.",
+]
+
+
+def intake_sentences() -> list[str]:
+    """The bodies of the intake evaluation set, split at full stops: realistic news text."""
+    sentences: list[str] = []
+    for path in sorted(INTAKE_DIR.glob("*.txt")):
+        body = path.read_text(encoding="utf-8").split("\n", 2)[-1]
+        for paragraph in body.split("\n\n"):
+            sentences.extend(s.strip() + "." for s in paragraph.split(". ") if s.strip())
+    return sentences
+
+
+def evaluate(show: bool) -> int:
+    """The finder against the hand labels of tests/data/intake (time phrase and window)."""
+    import yaml
+
+    halves: dict[str, dict[str, int]] = {}
+    for path in sorted(INTAKE_DIR.glob("*.yaml")):
+        number = int(path.name[:3])
+        half = "dev 001-032" if number <= 32 else "held out 033-064"
+        counts = halves.setdefault(
+            half,
+            dict.fromkeys(
+                ("claims", "labelled", "found", "exact", "window", "unlabelled", "extra"), 0
+            ),
+        )
+        labels = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for claim in labels.get("claims") or []:
+            counts["claims"] += 1
+            quote, phrase = claim["quote"], claim.get("time_phrase")
+            reference = claim["reference"]
+            phrases = find_time_phrases(quote, reference)
+            if phrase is None or phrase not in quote:
+                counts["unlabelled"] += 1
+                counts["extra"] += bool(phrases)
+                if show and phrases:
+                    print(f"{path.name[:3]} extra     {[p.text for p in phrases]} in {quote!r}")
+                continue
+            counts["labelled"] += 1
+            start = quote.index(phrase)
+            end = start + len(phrase)
+            hits = [p for p in phrases if p.start < end and start < p.end]
+            if not hits:
+                if show:
+                    print(f"{path.name[:3]} missed    {phrase!r} in {quote!r}")
+                continue
+            counts["found"] += 1
+            hit = hits[0]
+            counts["exact"] += (hit.start, hit.end) == (start, end)
+            w = hit.window
+            expected = (
+                claim["due_date"],
+                claim["earliest_date"],
+                claim["precision"],
+                bool(claim["vague"]),
+            )
+            got = (w.due_date, w.earliest_date, w.precision, w.vague)
+            counts["window"] += got == expected
+            if show and ((hit.start, hit.end) != (start, end) or got != expected):
+                print(
+                    f"{path.name[:3]} differs   {phrase!r} -> {hit.text!r} {got} expected {expected}"
+                )
+    for half, c in halves.items():
+        n = c["labelled"] or 1
+        print(
+            f"{half}: {c['claims']} claims, {c['labelled']} with a time phrase in the quote: "
+            f"found {c['found']} ({c['found'] / n:.0%}), span exact {c['exact']} "
+            f"({c['exact'] / n:.0%}), window exactly right {c['window']} ({c['window'] / n:.0%}); "
+            f"{c['unlabelled']} quotes without a labelled phrase, the finder found one in "
+            f"{c['extra']} (past phrases included)"
+        )
+    return 0
+
+
 def rate(
     function: Callable[[str], object], phrases: list[str], seconds: float
 ) -> tuple[float, float]:
@@ -156,7 +262,12 @@ def main() -> int:
     parser.add_argument(
         "--seconds", type=float, default=2.0, help="time per measurement (default 2)"
     )
+    parser.add_argument("--eval", action="store_true", help="check the finder on the labels")
+    parser.add_argument("--show", action="store_true", help="with --eval: print each miss")
+    parser.add_argument("--no-dateparser", action="store_true", help="skip dateparser")
     args = parser.parse_args()
+    if args.eval:
+        return evaluate(args.show)
 
     ours_understood = sum(resolve_time_phrase(p, REFERENCE).recognised for p in PHRASES)
     ours, ours_best = rate(lambda p: resolve_time_phrase(p, REFERENCE), PHRASES, args.seconds)
@@ -165,11 +276,27 @@ def main() -> int:
         f"over {len(PHRASES)} phrases; understood {ours_understood}/{len(PHRASES)}"
     )
 
+    sentences = SENTENCES + intake_sentences()
+    phrases_found = sum(len(find_time_phrases(s, REFERENCE)) for s in sentences)
+    finder, finder_best = rate(lambda s: find_time_phrases(s, REFERENCE), sentences, args.seconds)
+    chars = sum(map(len, sentences)) / len(sentences)
+    print(
+        f"find_time_phrases: {finder:,.0f} sentences/s (best pass {finder_best:,.0f}) over "
+        f"{len(sentences)} news sentences (mean {chars:.0f} characters), "
+        f"{phrases_found} time phrases found"
+    )
+    summary = (
+        f"SUMMARY resolve_time_phrase {ours:,.0f} phrases/s; find_time_phrases {finder:,.0f} "
+        "sentences/s"
+    )
+
     try:
+        if args.no_dateparser:
+            raise ImportError
         import dateparser
     except ImportError:
-        print("dateparser: not installed, skipped")
-        print(f"SUMMARY resolve_time_phrase {ours:,.0f} phrases/s; dateparser not measured")
+        print("dateparser: skipped")
+        print(summary)
         return 0
 
     settings = {"RELATIVE_BASE": datetime(REFERENCE.year, REFERENCE.month, REFERENCE.day)}
@@ -197,7 +324,7 @@ def main() -> int:
         f"(best pass {english_best:,.0f})"
     )
     print(
-        f"SUMMARY resolve_time_phrase {ours:,.0f} phrases/s vs dateparser.parse "
+        f"{summary}; dateparser.parse "
         f"{theirs:,.0f} phrases/s ({english:,.0f} with languages=['en']): "
         f"{ours / theirs:,.0f}x ({ours / english:,.0f}x) faster"
     )

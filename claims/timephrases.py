@@ -87,7 +87,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-__all__ = ["DAY", "MONTH", "QUARTER", "WEEK", "YEAR", "Window", "resolve_time_phrase"]
+__all__ = [
+    "DAY",
+    "MONTH",
+    "QUARTER",
+    "WEEK",
+    "YEAR",
+    "FoundPhrase",
+    "Window",
+    "find_time_phrases",
+    "resolve_time_phrase",
+]
 
 # The values of claims.models.Precision (kept as plain strings: no Django import here).
 DAY = "day"
@@ -331,7 +341,20 @@ _MONTH_RE = (
 )
 _MONTH_TOKENS = frozenset(n.lower() for n in (*_MONTH_NAMES, *_MONTH_ABBR, "sept"))
 _YEAR_RE = r"(?:19|20|21)[0-9]{2}"
-_WEEKDAY_RE = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+# Full names first: the alternation takes the first that matches ("mon" would cut "monday").
+_WEEKDAY_RE = (
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun"
+)
+_WEEKDAY_TOKENS = frozenset(_WEEKDAY_RE.replace("(?:rs?)?", "").split("|")) | {"thur", "thurs"}
+# Abbreviations that are also English words ("he sat", "the sun", "they wed"): read as a
+# weekday only with support (see _abbreviation_supported).
+_AMBIGUOUS_WEEKDAYS = frozenset({"mon", "wed", "sat", "sun"})
+
+
+def _weekday_number(token: str) -> int:
+    """0 for "monday" / "mon", ... 6 for "sunday" / "sun"."""
+    return ("mon", "tue", "wed", "thu", "fri", "sat", "sun").index(token[:3])
 
 
 def _month_number(token: str) -> int:
@@ -856,7 +879,7 @@ def _whole(m: re.Match[str], text: str) -> bool:
 # returns a Window, or None to let the next match / the next rule try.
 # --------------------------------------------------------------------------------------
 
-_Handler = Callable[[re.Match[str], str, date], Window | None]
+_Handler = Callable[[re.Match[str], str, date, bool], Window | None]
 
 
 def _impossible(text: str) -> Window:
@@ -882,48 +905,115 @@ def _next_month_day(month: int, day: int, ref: date, strict: bool) -> date | Non
     return None
 
 
-def _handle_numeric_date(m: re.Match[str], text: str, ref: date) -> Window | None:
-    year = int(m["y"])
-    if year < 100:
-        year += 2000
+def _last_month_day(month: int, day: int, ref: date) -> date | None:
+    """The most recent month/day on or before ref (reading backwards)."""
+    for year in range(ref.year, ref.year - 9, -1):
+        d = _valid_date(year, month, day)
+        if d is not None and d <= ref:
+            return d
+    return None
+
+
+_ORDINAL_WORDS = {
+    word: n
+    for n, word in enumerate(
+        (
+            *("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"),
+            *("ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth"),
+            *("sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"),
+        ),
+        start=1,
+    )
+}
+_ORDINAL_WORDS.update({f"twenty {w}": 20 + n for w, n in list(_ORDINAL_WORDS.items())[:9]})
+_ORDINAL_WORDS.update({"thirtieth": 30, "thirty first": 31})
+_ORDINAL_WORDS_RE = _alternation(_ORDINAL_WORDS)
+
+
+def _handle_numeric_date(
+    m: re.Match[str], text: str, ref: date, backwards: bool = False
+) -> Window | None:
+    pre = _day_pre(m, text)
     month, day = int(m["mo"]), int(m["d"])
     if m["sep"] == "/" and month > 12 >= day:
         month, day = day, month  # 31/10/2025 can only be day/month
-    d = _valid_date(year, month, day)
-    if d is None:
-        return _impossible(m[0])
-    return _day_window(d, _day_pre(m, text))
-
-
-def _handle_month_day(m: re.Match[str], text: str, ref: date) -> Window | None:
-    pre = _day_pre(m, text)
-    supported = bool(pre or m["y"] or m["ord"] or m["of"] or m["wd"])
-    if _may_is_modal(m, text, supported):
-        return None
-    month, day = _month_number(m["mon"]), int(m["d"])
-    if m["y"]:
-        d = _valid_date(int(m["y"]), month, day)
-    elif 1 <= day <= 31:
-        d = _next_month_day(month, day, ref, _strict(pre))
+    if not m["y"]:
+        # "2/15" alone is as often a fraction or a score ("3/4 of voters"): a date only
+        # after a day preposition ("on 2/15", "by 2/15") or as the whole phrase.
+        if (pre is None and not _whole(m, text)) or text.startswith(" of", m.end()):
+            return None
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return None
+        if (backwards and _DAY_PREPOSITIONS.get(pre or "on") == "on") or pre == "since":
+            d = _last_month_day(month, day, ref)
+        else:
+            d = _next_month_day(month, day, ref, _strict(pre))
     else:
-        d = None
+        year = int(m["y"])
+        if year < 100:
+            year += 2000
+        d = _valid_date(year, month, day)
     if d is None:
         return _impossible(m[0])
     return _day_window(d, pre)
 
 
-def _handle_ordinal_day(m: re.Match[str], text: str, ref: date) -> Window | None:
+def _handle_month_day(
+    m: re.Match[str], text: str, ref: date, backwards: bool = False
+) -> Window | None:
+    pre = _day_pre(m, text)
+    supported = bool(pre or m["y"] or m["ord"] or m["of"] or m["wd"] or m["d"] is None)
+    if _may_is_modal(m, text, supported):
+        return None
+    month = _month_number(m["mon"])
+    day = int(m["d"]) if m["d"] else _ORDINAL_WORDS[m["dw"]]
+    if m["y"]:
+        d = _valid_date(int(m["y"]), month, day)
+    elif not 1 <= day <= 31:
+        d = None
+    elif (backwards and _DAY_PREPOSITIONS.get(pre or "on") == "on") or pre == "since":
+        d = _last_month_day(month, day, ref)
+    else:
+        d = _next_month_day(month, day, ref, _strict(pre))
+    if d is None:
+        return _impossible(m[0])
+    return _day_window(d, pre)
+
+
+# After a bare "the 24th" only these may follow for it to be a day of the month
+# ("the 24th amendment", "the 24th president" are not dates).
+_AFTER_BARE_ORDINAL = frozenset(
+    ("at", "and", "or", "when", "to", "in", "if", "but", "as", "so", "with", "from", "after")
+    + ("before", "until", "for")
+)
+
+
+def _handle_ordinal_day(
+    m: re.Match[str], text: str, ref: date, backwards: bool = False
+) -> Window | None:
     """ "on the 31st": this month if still to come, else the next month that has one."""
     day = int(m["d"])
     if not 1 <= day <= 31:
         return _impossible(m[0])
-    strict = _strict(m["pre"])
+    pre = m["pre"]
+    if pre is None:
+        following = text[m.end() :]
+        if following[:1] == " " and following[1:].split(" ", 1)[0] not in _AFTER_BARE_ORDINAL:
+            return None
+    strict = _strict(pre)
     first = ref.replace(day=1)
+    if (backwards and _DAY_PREPOSITIONS.get(pre or "on") == "on") or pre == "since":
+        for k in range(0, -13, -1):
+            month = _add_months(first, k)
+            d = _valid_date(month.year, month.month, day)
+            if d is not None and d <= ref:
+                return _day_window(d, pre)
+        return None
     for k in range(13):
         month = _add_months(first, k)
         d = _valid_date(month.year, month.month, day)
         if d is not None and (d > ref or (d == ref and not strict)):
-            return _day_window(d, m["pre"])
+            return _day_window(d, pre)
     return None
 
 
@@ -987,7 +1077,9 @@ _HOLIDAY_PRE = {
 }
 
 
-def _handle_holiday(m: re.Match[str], text: str, ref: date) -> Window | None:
+def _handle_holiday(
+    m: re.Match[str], text: str, ref: date, backwards: bool = False
+) -> Window | None:
     label, when = _HOLIDAYS[m["h"]]
     pre = _preceding(text, m.start(), _HOLIDAY_PRE)
     kind = _HOLIDAY_PRE.get(pre or "", "on")
@@ -1035,7 +1127,7 @@ _DAY_OFFSETS = {
 }
 
 
-def _handle_today(m: re.Match[str], text: str, ref: date) -> Window | None:
+def _handle_today(m: re.Match[str], text: str, ref: date, backwards: bool = False) -> Window | None:
     return _day_window(ref + timedelta(days=_DAY_OFFSETS[m["w"]]), _day_pre(m, text))
 
 
@@ -1057,10 +1149,131 @@ def _weekday_date(weekday: int, rel: str | None, post: str | None, ref: date, st
     return ref + timedelta(days=ahead)
 
 
-def _handle_weekday(m: re.Match[str], text: str, ref: date) -> Window | None:
-    weekday = _WEEKDAY_NAMES.index(m["wd"].title())
+# A weekday before one of these nouns names a kind of thing, not a day: "restore Sunday
+# opening", "Saturday trading", "the Sunday Times", "Friday prayers".
+_WEEKDAY_NOUNS = frozenset(
+    [
+        "opening",
+        "openings",
+        "closing",
+        "closure",
+        "closures",
+        "trading",
+        "hours",
+        "service",
+        "services",
+        "paper",
+        "papers",
+        "newspaper",
+        "newspapers",
+        "edition",
+        "editions",
+        "supplement",
+        "magazine",
+        "times",
+        "telegraph",
+        "mail",
+        "express",
+        "post",
+        "herald",
+        "mirror",
+        "tribune",
+        "observer",
+        "school",
+        "schools",
+        "class",
+        "classes",
+        "market",
+        "markets",
+        "league",
+        "lunch",
+        "lunches",
+        "brunch",
+        "roast",
+        "dinner",
+        "mass",
+        "prayer",
+        "prayers",
+        "worship",
+        "sermon",
+        "shift",
+        "shifts",
+        "rota",
+        "bus",
+        "buses",
+        "train",
+        "trains",
+        "timetable",
+        "timetables",
+        "delivery",
+        "deliveries",
+        "collection",
+        "collections",
+        "parking",
+        "racing",
+        "football",
+        "fixture",
+        "fixtures",
+        "club",
+        "clubs",
+        "show",
+        "shows",
+        "programme",
+        "programmes",
+        "program",
+        "programs",
+        "sale",
+        "sales",
+        "special",
+        "specials",
+        "deal",
+        "deals",
+        "working",
+        "work",
+        "people",
+        "crowd",
+        "crowds",
+        "best",
+        "blues",
+        "feeling",
+        "briefing",
+        "briefings",
+        "column",
+        "columns",
+    ]
+)
+_RECURRING_BEFORE = ("every ", "each ", "on a ", "a ", "any ")
+
+
+def _weekday_is_a_day(m: re.Match[str], text: str, pre: str | None) -> bool:
+    """False where the weekday word is not a date: an adjective, a recurrence, "he sat"."""
+    rel, post, end = m["rel"], m["post"], m.end()
+    if rel is None and post is None and not m["part"]:
+        after = text[end + 1 : end + 24].split(" ", 1)[0] if text.startswith(" ", end) else ""
+        if after in _WEEKDAY_NOUNS:
+            return False
+        before = text[max(0, m.start() - 7) : m.start()]
+        if pre is None and before.endswith(_RECURRING_BEFORE):
+            return False
+    if m["wd"] in _AMBIGUOUS_WEEKDAYS:
+        # "sat", "sun", "wed", "mon": a weekday only as "on Sat", "Sat." or the whole phrase.
+        return bool(rel or pre or _whole(m, text) or text.startswith(".", m.end("wd")))
+    return True
+
+
+def _handle_weekday(
+    m: re.Match[str], text: str, ref: date, backwards: bool = False
+) -> Window | None:
+    weekday = _weekday_number(m["wd"])
     rel, post = m["rel"], m["post"]
     pre = _day_pre(m, text)
+    if not _weekday_is_a_day(m, text, pre):
+        return None
+    reads_back = backwards or pre == "since"
+    if reads_back and rel is None and post is None and _DAY_PREPOSITIONS.get(pre or "on") == "on":
+        # Read backwards: the most recent one on or before the reference.
+        d = ref - timedelta(days=(ref.weekday() - weekday) % 7)
+        return _day_window(d, pre)
     d = _weekday_date(weekday, rel, post, ref, _strict(pre))
     label = None
     if rel in ("next", "following") or post == "next week":
@@ -1070,13 +1283,15 @@ def _handle_weekday(m: re.Match[str], text: str, ref: date) -> Window | None:
     return _day_window(d, pre, label)
 
 
-def _handle_this_time(m: re.Match[str], text: str, ref: date) -> Window | None:
+def _handle_this_time(
+    m: re.Match[str], text: str, ref: date, backwards: bool = False
+) -> Window | None:
     amount = _Amount(1, m["unit"], False, f"a {m['unit']}")
     d = _shift(ref, amount, 1 if m["dir"] == "next" else -1)
     return _window(d, d, DAY, f"{_fmt_day(d)} (this time {m['dir']} {m['unit']})")
 
 
-def _handle_ago(m: re.Match[str], text: str, ref: date) -> Window | None:
+def _handle_ago(m: re.Match[str], text: str, ref: date, backwards: bool = False) -> Window | None:
     amount = _amount(m)
     if amount is None:
         return None
@@ -1091,7 +1306,9 @@ def _handle_ago(m: re.Match[str], text: str, ref: date) -> Window | None:
     )
 
 
-def _handle_next_amount(m: re.Match[str], text: str, ref: date) -> Window | None:
+def _handle_next_amount(
+    m: re.Match[str], text: str, ref: date, backwards: bool = False
+) -> Window | None:
     """ "within the next two weeks", "over the past 3 days", "within 48 hours"."""
     amount = _amount(m)
     if amount is None:
@@ -1118,7 +1335,9 @@ def _handle_next_amount(m: re.Match[str], text: str, ref: date) -> Window | None
     )
 
 
-def _handle_next_one(m: re.Match[str], text: str, ref: date) -> Window | None:
+def _handle_next_one(
+    m: re.Match[str], text: str, ref: date, backwards: bool = False
+) -> Window | None:
     """ "within the next week", "in the coming month", "over the next year or two"."""
     unit = _UNITS[m["unit"]]
     count = {"two": 2, "three": 3}.get(m["alt"] or "", 1)
@@ -1134,17 +1353,19 @@ def _handle_next_one(m: re.Match[str], text: str, ref: date) -> Window | None:
     return _window(due, ref, precision, f"by {_fmt_day(due)} (within {words} of {_fmt_short(ref)})")
 
 
-def _handle_point_amount(m: re.Match[str], text: str, ref: date) -> Window | None:
+def _handle_point_amount(
+    m: re.Match[str], text: str, ref: date, backwards: bool = False
+) -> Window | None:
     """ "in two weeks", "two weeks from now", "a week from Friday", "in two weeks' time"."""
     amount = _amount(m)
-    if amount is None:
-        return None
+    if amount is None or text.endswith("every ", 0, m.start()):
+        return None  # "every 20 minutes from Monday" is a frequency
     base = ref
     anchor = m.groupdict().get("anchor") or ""
     if anchor.endswith("tomorrow"):
         base = ref + _ONE_DAY
     elif m.groupdict().get("awd"):
-        weekday = _WEEKDAY_NAMES.index(m["awd"].title())
+        weekday = _weekday_number(m["awd"])
         base = _weekday_date(weekday, m["arel"], None, ref, False)
     d = _shift(base, amount)
     precision = _UNIT_PRECISION[amount.unit]
@@ -1161,6 +1382,19 @@ def _handle_point_amount(m: re.Match[str], text: str, ref: date) -> Window | Non
     )
 
 
+def _handle_weekdays_from_now(
+    m: re.Match[str], text: str, ref: date, backwards: bool = False
+) -> Window | None:
+    """ "three Fridays from now": the third Friday after the reference date."""
+    number = _parse_number(m["num"])
+    if number is None or number[0] != int(number[0]) or not 1 <= number[0] <= 520:
+        return None
+    weekday = _weekday_number(m["wd"])
+    first = ref + timedelta(days=(weekday - ref.weekday() - 1) % 7 + 1)
+    d = first + timedelta(weeks=int(number[0]) - 1)
+    return _day_window(d, _day_pre(m, text), f"{m['num']} {_WEEKDAY_NAMES[weekday]}s from now")
+
+
 # Vague windows: how far "the coming days/weeks..." reach.
 _VAGUE_REACH: dict[str, tuple[_Amount, str]] = {
     "hours": (_Amount(1, "day", True, "hours"), DAY),
@@ -1172,7 +1406,9 @@ _VAGUE_REACH: dict[str, tuple[_Amount, str]] = {
 _VAGUE_ORDER = ("hours", "days", "weeks", "months", "years")
 
 
-def _handle_vague_window(m: re.Match[str], text: str, ref: date) -> Window | None:
+def _handle_vague_window(
+    m: re.Match[str], text: str, ref: date, backwards: bool = False
+) -> Window | None:
     units = [u for u in (m["u1"], m.groupdict().get("u2")) if u]
     longest = max(units, key=_VAGUE_ORDER.index)
     amount, precision = _VAGUE_REACH[longest]
@@ -1186,7 +1422,9 @@ def _handle_vague_window(m: re.Match[str], text: str, ref: date) -> Window | Non
     )
 
 
-def _handle_quarter(m: re.Match[str], text: str, ref: date) -> Window | None:
+def _handle_quarter(
+    m: re.Match[str], text: str, ref: date, backwards: bool = False
+) -> Window | None:
     words = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}
     words.update({"fourth": 4, "4th": 4, "final": 4, "last": 4})
     quarter = int(m["qn"]) if m["qn"] else words[m["qw"]]
@@ -1203,7 +1441,7 @@ def _handle_quarter(m: re.Match[str], text: str, ref: date) -> Window | None:
     return _apply_modifier(mod, period, ref)
 
 
-def _handle_half(m: re.Match[str], text: str, ref: date) -> Window | None:
+def _handle_half(m: re.Match[str], text: str, ref: date, backwards: bool = False) -> Window | None:
     words = {"first": 1, "1st": 1, "front": 1, "second": 2, "2nd": 2, "latter": 2}
     words.update({"back": 2, "final": 2})
     half = int(m["hn"]) if m["hn"] else words[m["hw"]]
@@ -1221,7 +1459,9 @@ def _handle_half(m: re.Match[str], text: str, ref: date) -> Window | None:
     return _apply_modifier(mod, period, ref)
 
 
-def _handle_season(m: re.Match[str], text: str, ref: date) -> Window | None:
+def _handle_season(
+    m: re.Match[str], text: str, ref: date, backwards: bool = False
+) -> Window | None:
     season, rel, mod = m["season"], m["srel"], _period_mod(m, text)
     year = _year_from_spec(m["ys"], m["ysr"], ref)
     if mod is None and year is None and (rel in (None, "the")) and not _whole(m, text):
@@ -1244,14 +1484,16 @@ def _handle_season(m: re.Match[str], text: str, ref: date) -> Window | None:
     return _apply_modifier(mod, period, ref)
 
 
-def _handle_period_end(m: re.Match[str], text: str, ref: date) -> Window | None:
+def _handle_period_end(
+    m: re.Match[str], text: str, ref: date, backwards: bool = False
+) -> Window | None:
     """ "by year-end", "at month end", "before the year's end"."""
     period = _relative_period(m["xk"], ref, 0)
     kind = _PERIOD_MODIFIERS.get(_period_mod(m, text) or "")
     return _apply_modifier("after" if kind == "after" else "end", period, ref)
 
 
-def _handle_month(m: re.Match[str], text: str, ref: date) -> Window | None:
+def _handle_month(m: re.Match[str], text: str, ref: date, backwards: bool = False) -> Window | None:
     mod, rel = _period_mod(m, text), m["mrel"]
     year = _year_from_spec(m["my"] or m["my2"], m["myr"], ref)
     if mod is None and rel is None and year is None and not _whole(m, text):
@@ -1293,7 +1535,9 @@ _REL_OFFSETS = {
 }
 
 
-def _handle_relative_period(m: re.Match[str], text: str, ref: date) -> Window | None:
+def _handle_relative_period(
+    m: re.Match[str], text: str, ref: date, backwards: bool = False
+) -> Window | None:
     mod, rel, kind = _period_mod(m, text), m["rel"], m["kind"]
     mod_kind = _PERIOD_MODIFIERS.get(mod or "")
     if rel is None and mod_kind not in ("end", "by", "before"):
@@ -1311,7 +1555,7 @@ def _handle_relative_period(m: re.Match[str], text: str, ref: date) -> Window | 
     return _apply_modifier(mod, period, ref)
 
 
-def _handle_year(m: re.Match[str], text: str, ref: date) -> Window | None:
+def _handle_year(m: re.Match[str], text: str, ref: date, backwards: bool = False) -> Window | None:
     mod = _period_mod(m, text)
     if mod is None and not _whole(m, text):
         return None  # "2026" in running text ("the 2026 midterms")
@@ -1320,7 +1564,14 @@ def _handle_year(m: re.Match[str], text: str, ref: date) -> Window | None:
     return _apply_modifier(mod, _year_period(int(m["y"])), ref)
 
 
-def _handle_vague(m: re.Match[str], text: str, ref: date) -> Window | None:
+def _handle_event(m: re.Match[str], text: str, ref: date, backwards: bool = False) -> Window | None:
+    """ "before the next election", "by the summer recess": tied to an event of unknown date."""
+    return Window(
+        None, None, None, True, True, f"No date: {_quote(m[0])} depends on an event's date"
+    )
+
+
+def _handle_vague(m: re.Match[str], text: str, ref: date, backwards: bool = False) -> Window | None:
     return _vague_no_date(m[0])
 
 
@@ -1338,6 +1589,9 @@ class _Rule:
     # and, if needs_digit, the phrase has a digit. A cheap pre-filter for speed.
     words: frozenset[str] | None
     needs_digit: bool = False
+    # Words in front of a match that belong to the expression ("by the end of" next month):
+    # the finder widens its span over the longest of them. The handlers look up their own.
+    prefixes: dict[str, str] | None = None
 
 
 def _words(*groups: Iterable[str]) -> frozenset[str]:
@@ -1347,6 +1601,13 @@ def _words(*groups: Iterable[str]) -> frozenset[str]:
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
 _DIGIT_RE = re.compile(r"[0-9]")
 
+# A time of day next to a day ("by 5 p.m. Friday", "by five o'clock today"): part of the
+# expression's span; the window stays whole days (the time zone is seldom known).
+_CLOCK_RE = (
+    r"(?:(?:[0-9]{1,2}(?:[:.][0-9]{2})? ?(?:a\.?m\b\.?|p\.?m\b\.?)"
+    r"|(?:[0-9]{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) o'clock"
+    r"|[0-9]{1,2}:[0-9]{2}|noon|midday|midnight)(?: (?:gmt|utc|bst|cet|cest|et|est|edt|pt|pst))?)"
+)
 _WEEKDAY_OPT = rf"(?:(?P<wd>{_WEEKDAY_RE}),? )?"
 _ORD = r"(?P<ord>st|nd|rd|th)?"
 _AMOUNT_WORDS = _UNIT_TOKENS
@@ -1397,6 +1658,76 @@ _VAGUE_PHRASES = (
 _HOLIDAY_TRIGGERS = _words(_HOLIDAYS) - {"the", "of", "s", "day", "eve", "sunday", "year", "years"}
 _RELATIVE_KINDS = ("weekend", "week", "month", "year", "quarter", "decade")
 
+# Words in front of an expression that belong to its span in running text but do not
+# change its window ("sometime during" the next two weeks, "as early as" next week).
+_SPAN_WORDS: dict[str, str] = dict.fromkeys(
+    (
+        "sometime",
+        "some time",
+        "at some point",
+        "sometime during",
+        "some time during",
+        "sometime in",
+        "sometime within",
+        "at some point in",
+        "at some point during",
+        "at some point within",
+        "as soon as",
+        "as early as",
+        "as late as",
+        "as recently as",
+        "as of",
+        "only",
+        "just",
+        "about",
+        "around",
+        "roughly",
+        "approximately",
+        "some",
+        "within",
+        "in",
+        "during",
+        "over",
+        "for",
+        "throughout",
+        "across",
+        "at",
+        "by",
+        "until",
+        "till",
+        "before",
+        "after",
+        "since",
+        "from",
+        "no later than",
+        "not later than",
+        "not before",
+        "no earlier than",
+        "not until",
+        "within just",
+        "in just",
+        "in only",
+        "by as early as",
+        "possibly as soon as",
+        "possibly as early as",
+        "perhaps as soon as",
+        "as quickly as",
+    ),
+    "span",
+)
+
+
+def _span_table(*tables: dict[str, str]) -> dict[str, str]:
+    # "for" is the verb's, not the date's: "scheduled for Thursday", "planned for June 3".
+    merged = {k: v for table in tables for k, v in table.items() if k != "for"}
+    return {**merged, "the": "span", "on the": "span"}
+
+
+_AMOUNT_SPAN = {k: v for k, v in _SPAN_WORDS.items() if k != "for"}
+_DAY_SPAN = _span_table(_SPAN_WORDS, _DAY_PREPOSITIONS)
+_HOLIDAY_SPAN = _span_table(_SPAN_WORDS, _HOLIDAY_PRE)
+_PERIOD_SPAN = _span_table(_SPAN_WORDS, _PERIOD_MODIFIERS)
+
 _RULES: tuple[_Rule, ...] = (
     # ---- explicit dates -------------------------------------------------------------
     _Rule(
@@ -1405,6 +1736,7 @@ _RULES: tuple[_Rule, ...] = (
         _handle_numeric_date,
         None,
         True,
+        prefixes=_DAY_SPAN,
     ),
     _Rule(
         "numeric date (US)",
@@ -1414,6 +1746,25 @@ _RULES: tuple[_Rule, ...] = (
         _handle_numeric_date,
         None,
         True,
+        prefixes=_DAY_SPAN,
+    ),
+    _Rule(
+        "numeric date (day.month.year)",
+        re.compile(
+            r"\b(?P<d>[0-9]{1,2})(?P<sep>\.)(?P<mo>[0-9]{1,2})\.(?P<y>[0-9]{4})\b(?!\.[0-9])"
+        ),
+        _handle_numeric_date,
+        None,
+        True,
+        prefixes=_DAY_SPAN,
+    ),
+    _Rule(
+        "numeric month/day",
+        re.compile(r"\b(?P<mo>[0-9]{1,2})(?P<sep>/)(?P<d>[0-9]{1,2})(?P<y>)\b(?![/.,]?[0-9])"),
+        _handle_numeric_date,
+        None,
+        True,
+        prefixes=_DAY_SPAN,
     ),
     _Rule(
         "month day [year]",
@@ -1424,26 +1775,30 @@ _RULES: tuple[_Rule, ...] = (
         _handle_month_day,
         _MONTH_TOKENS,
         True,
+        prefixes=_DAY_SPAN,
     ),
     _Rule(
         "day month [year]",
         re.compile(
-            rf"\b{_WEEKDAY_OPT}(?:the )?(?P<d>[0-9]{{1,2}}){_ORD}(?P<of> of)? {_MONTH_RE}"
+            rf"\b{_WEEKDAY_OPT}(?:the )?(?:(?P<d>[0-9]{{1,2}}){_ORD}(?P<of> of)?"
+            rf"|(?P<dw>{_ORDINAL_WORDS_RE}) of) {_MONTH_RE}"
             rf"(?:,? (?P<y>{_YEAR_RE})\b)?"
         ),
         _handle_month_day,
         _MONTH_TOKENS,
-        True,
+        False,  # "first of March"
+        prefixes=_DAY_SPAN,
     ),
     _Rule(
         "the 31st",
         re.compile(
-            r"\b(?P<pre>on|by|before|until|till|after|from|no later than|on or before) (?:the )?"
+            r"\b(?:(?P<pre>on|by|before|until|till|after|from|since|no later than|on or before) (?:the )?|the )"
             r"(?P<d>[0-9]{1,2})(?:st|nd|rd|th)\b(?! (?:century|centuries|anniversary|time|floor|place|round|day|week|month|year)s?\b)"
         ),
         _handle_ordinal_day,
         None,
         True,
+        prefixes=_DAY_SPAN,
     ),
     _Rule(
         "holiday",
@@ -1453,6 +1808,23 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _handle_holiday,
         _HOLIDAY_TRIGGERS,
+        prefixes=_HOLIDAY_SPAN,
+    ),
+    _Rule(
+        "before the election",
+        re.compile(
+            r"\b(?:before|by|ahead of|until|till|prior to|in time for|after) (?:the |its |their "
+            r"|his |her |this |next |parliament's |congress's )?(?:(?:next|coming|upcoming|general"
+            r"|presidential|local|national|parliamentary|midterm|mid term|summer|winter|spring"
+            r"|autumn|fall|easter|christmas|holiday|party|leadership|annual|state) )*"
+            r"(?P<event>elections?|recess|break|holidays|vote|referendum|polls|summit|congress"
+            r"|conference|deadline)\b"
+        ),
+        _handle_event,
+        frozenset(
+            ("election", "elections", "recess", "break", "holidays", "vote", "referendum")
+            + ("polls", "summit", "congress", "conference", "deadline")
+        ),
     ),
     # ---- relative amounts -----------------------------------------------------------
     _Rule(
@@ -1460,12 +1832,14 @@ _RULES: tuple[_Rule, ...] = (
         re.compile(rf"\b{_AMOUNT_RE}(?:'s|')? ago\b"),
         _handle_ago,
         frozenset({"ago"}),
+        prefixes=_AMOUNT_SPAN,
     ),
     _Rule(
         "this time next week",
         re.compile(r"\bthis time (?P<dir>next|last) (?P<unit>week|month|year)\b"),
         _handle_this_time,
         frozenset({"time"}),
+        prefixes=_DAY_SPAN,
     ),
     _Rule(
         "within the next N units",
@@ -1475,17 +1849,29 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _handle_next_amount,
         _AMOUNT_WORDS,
+        prefixes=_AMOUNT_SPAN,
     ),
     _Rule(
         "within N units",
         re.compile(
             r"\b(?:within|inside of|inside|in under|in less than|in fewer than|in no more than"
             r"|in not more than|in the space of|less than|fewer than|no more than|not more than"
-            r"|up to|under) (?:about |around |roughly |approximately |just |only |a maximum of )?"
+            r"|up to|under|for) (?:about |around |roughly |approximately |just |only |a maximum of )?"
             rf"{_AMOUNT_RE}"
         ),
         _handle_next_amount,
         _AMOUNT_WORDS,
+        prefixes=_AMOUNT_SPAN,
+    ),
+    _Rule(
+        "three Fridays from now",
+        re.compile(
+            rf"\b(?P<num>{_NUM_RE}) (?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s"
+            r" (?:from now|from today|hence|away|time|out)\b"
+        ),
+        _handle_weekdays_from_now,
+        frozenset(f"{d.lower()}s" for d in _WEEKDAY_NAMES),
+        prefixes=_DAY_SPAN,
     ),
     _Rule(
         "N units from now",
@@ -1496,6 +1882,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _handle_point_amount,
         _AMOUNT_WORDS,
+        prefixes=_DAY_SPAN,
     ),
     _Rule(
         "within the next week",
@@ -1507,6 +1894,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _handle_next_one,
         _AMOUNT_WORDS,
+        prefixes=_AMOUNT_SPAN,
     ),
     _Rule(
         "in N units",
@@ -1516,6 +1904,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _handle_point_amount,
         _AMOUNT_WORDS,
+        prefixes=_AMOUNT_SPAN,
     ),
     _Rule(
         "the coming days",
@@ -1525,6 +1914,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _handle_vague_window,
         frozenset({"hours", "days", "weeks", "months", "years"}),
+        prefixes=_AMOUNT_SPAN,
     ),
     _Rule(
         "the days ahead",
@@ -1534,6 +1924,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _handle_vague_window,
         frozenset({"ahead", "come"}),
+        prefixes=_AMOUNT_SPAN,
     ),
     _Rule(
         "within days",
@@ -1543,22 +1934,30 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _handle_vague_window,
         frozenset({"hours", "days", "weeks", "months", "years"}),
+        prefixes=_AMOUNT_SPAN,
     ),
     # ---- named days -----------------------------------------------------------------
     _Rule(
         "today / tomorrow",
-        re.compile(rf"\b(?P<w>{_alternation(_DAY_OFFSETS)})\b"),
+        re.compile(
+            rf"\b(?:{_CLOCK_RE},? )?(?P<w>{_alternation(_DAY_OFFSETS)})\b(?: at {_CLOCK_RE})?"
+        ),
         _handle_today,
         _words(_DAY_OFFSETS) - {"the", "day", "after", "before", "this", "later", "earlier"},
+        prefixes=_DAY_SPAN,
     ),
     _Rule(
         "weekday",
         re.compile(
-            rf"\b(?:(?P<rel>this coming|this|next|last|coming|past|previous|following) )?"
-            rf"(?P<wd>{_WEEKDAY_RE})\b(?: (?P<post>next week|this week|last week|after next)\b)?"
+            rf"\b(?:{_CLOCK_RE},? (?:on )?)?"
+            rf"(?:(?P<rel>this coming|this|next|last|coming|past|previous|following) )?"
+            rf"(?P<wd>{_WEEKDAY_RE})\b(?: (?:of )?(?P<post>next week|this week|last week|after next)\b)?"
+            r"(?:'s?\b)?(?: (?P<part>morning|afternoon|evening|night|lunchtime)\b)?"
+            rf"(?: at {_CLOCK_RE})?"
         ),
         _handle_weekday,
-        frozenset(_WEEKDAY_RE.split("|")),
+        _WEEKDAY_TOKENS,
+        prefixes=_DAY_SPAN,
     ),
     # ---- periods --------------------------------------------------------------------
     _Rule(
@@ -1570,6 +1969,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _handle_quarter,
         frozenset({"quarter", "q1", "q2", "q3", "q4"}),
+        prefixes=_PERIOD_SPAN,
     ),
     _Rule(
         "half year",
@@ -1580,6 +1980,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _handle_half,
         frozenset({"half", "h1", "h2"}),
+        prefixes=_PERIOD_SPAN,
     ),
     _Rule(
         "season",
@@ -1590,12 +1991,14 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _handle_season,
         frozenset(_SEASON_FIRST_MONTH),
+        prefixes=_PERIOD_SPAN,
     ),
     _Rule(
         "year-end",
         re.compile(r"\b(?:the )?(?P<xk>year|month|quarter|week)(?:'s)? end\b"),
         _handle_period_end,
         frozenset({"end"}),
+        prefixes=_PERIOD_SPAN,
     ),
     _Rule(
         "month",
@@ -1605,6 +2008,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _handle_month,
         _MONTH_TOKENS,
+        prefixes=_PERIOD_SPAN,
     ),
     _Rule(
         "this/next week, month, year...",
@@ -1616,6 +2020,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _handle_relative_period,
         frozenset(_RELATIVE_KINDS),
+        prefixes=_PERIOD_SPAN,
     ),
     _Rule(
         "year",
@@ -1626,6 +2031,7 @@ _RULES: tuple[_Rule, ...] = (
         _handle_year,
         None,
         True,
+        prefixes=_PERIOD_SPAN,
     ),
     # ---- no date at all -------------------------------------------------------------
     _Rule(
@@ -1633,6 +2039,7 @@ _RULES: tuple[_Rule, ...] = (
         re.compile(rf"\b(?:{_alternation(_VAGUE_PHRASES)})\b"),
         _handle_vague,
         _words(_VAGUE_PHRASES) - {"the", "in", "at", "a", "of", "or", "as", "on"},
+        prefixes=_AMOUNT_SPAN,
     ),
 )
 
@@ -1687,7 +2094,7 @@ def _resolve(phrase: str, reference: date) -> Window:
         if rule.words is not None and rule.words.isdisjoint(tokens):
             continue
         for m in rule.pattern.finditer(text):
-            window = rule.handler(m, text, reference)
+            window = rule.handler(m, text, reference, False)
             if window is not None:
                 return window
     return _unrecognised(phrase)
@@ -1704,3 +2111,130 @@ def resolve_time_phrase(phrase: str, reference: date) -> Window:
     except (ValueError, OverflowError):
         # Dates beyond datetime.date's range (year 1..9999), e.g. "within 99999 years".
         return _unrecognised(phrase)
+
+
+# --------------------------------------------------------------------------------------
+# The finder: every time expression in running text
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FoundPhrase:
+    """One time expression found in a text, with its window read from the reference."""
+
+    start: int  # span in the text given
+    end: int
+    text: str  # text[start:end], e.g. "within the next two weeks", "on Thursday"
+    window: Window
+    past: bool  # the expression points before the reference ("last Thursday", "yesterday")
+
+
+_WHITESPACE_RUN_RE = re.compile(r"\S+")
+# Words that make a window ending on the reference day a look back ("earlier today",
+# "over the past week"), not a deadline.
+_BACKWARD_TOKENS = frozenset({"past", "last", "previous", "preceding", "earlier", "ago", "since"})
+_NAME_GROUPS = ("mon", "wd", "awd")
+
+
+def _normalise_mapped(text: str) -> tuple[str, list[int]]:
+    """_normalise without the cut and the edge strip, plus where each character came from.
+
+    offsets[i] is the index in `text` of character i of the result, so a match in the
+    normalised text maps back to a span of the text given.
+    """
+    # translate() maps one character to one, so offsets hold through it.
+    text_t = text if text.isascii() else text.translate(_TRANSLATE)
+    lower = text_t.lower()
+    if len(lower) != len(text_t):
+        # A few characters lower-case to two ("İ"): keep those as they are.
+        lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text_t)
+    if "-" in lower:
+        lower = _WORD_HYPHEN_RE.sub(" ", lower)
+    parts: list[str] = []
+    offsets: list[int] = []
+    for m in _WHITESPACE_RUN_RE.finditer(lower):
+        if parts:
+            parts.append(" ")
+            offsets.append(m.start() - 1)
+        parts.append(m[0])
+        offsets.extend(range(m.start(), m.end()))
+    return "".join(parts), offsets
+
+
+def _names_capitalised(m: re.Match[str], original: str, offsets: list[int]) -> bool:
+    """Month and weekday names are capitalised in edited copy: "march" and "may" are verbs."""
+    for group in _NAME_GROUPS:
+        start = m.start(group) if group in m.re.groupindex else -1
+        if start >= 0 and not original[offsets[start]].isupper():
+            return False
+    return True
+
+
+def _is_past(window: Window, reference: date, tokens: Iterable[str]) -> bool:
+    due, earliest = window.due_date, window.earliest_date
+    if due is None:
+        return False
+    if due < reference:
+        return True
+    return due == reference and (
+        (earliest is not None and earliest < reference) or not _BACKWARD_TOKENS.isdisjoint(tokens)
+    )
+
+
+def find_time_phrases(text: str, reference: date, *, backwards: bool = False) -> list[FoundPhrase]:
+    """Every time expression in `text`, in order, without overlaps. Never raises.
+
+    The same rules as resolve_time_phrase, run over the whole text: each match, widened
+    over the words in front that belong to it ("by the end of" next month), is a
+    candidate; the longest candidates win, ties going to the earlier (more specific) rule.
+    With backwards=True a day that has no direction of its own ("on Thursday", "Oct. 14",
+    "the 14th") is the most recent one on or before the reference: the day a statement
+    was made, in a report published after it.
+    """
+    if isinstance(reference, datetime):
+        reference = reference.date()
+    if not isinstance(text, str) or not text.strip():
+        return []
+    norm, offsets = _normalise_mapped(text)
+    # With no capital letter at all (or all capitals) case tells nothing about names.
+    check_case = any(c.isupper() for c in text) and any(c.islower() for c in text)
+    tokens = set(_TOKEN_RE.findall(norm))
+    has_digit = _DIGIT_RE.search(norm) is not None
+    candidates: list[tuple[int, int, int, Window]] = []
+    for priority, rule in enumerate(_RULES):
+        if rule.needs_digit and not has_digit:
+            continue
+        if rule.words is not None and rule.words.isdisjoint(tokens):
+            continue
+        for m in rule.pattern.finditer(norm):
+            if check_case and not _names_capitalised(m, text, offsets):
+                continue
+            try:
+                window = rule.handler(m, norm, reference, backwards)
+            except (ValueError, OverflowError):
+                continue  # beyond datetime.date's range
+            if window is None or not window.recognised:
+                continue
+            start, end = m.start(), m.end()
+            while end > start and norm[end - 1] in " .,;:":
+                end -= 1  # "Sept." keeps its dot, a sentence's full stop is not taken
+                if norm[end - 1 : end + 1] == "t." and norm[start:end].endswith("sept"):
+                    end += 1
+                    break
+            if rule.prefixes:
+                pre = _preceding(norm, start, rule.prefixes)
+                if pre is not None:
+                    start -= len(pre) + 1
+            candidates.append((start, end, priority, window))
+    candidates.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
+    taken: list[tuple[int, int, int, Window]] = []
+    for cand in candidates:
+        if all(cand[1] <= t[0] or cand[0] >= t[1] for t in taken):
+            taken.append(cand)
+    taken.sort()
+    found = []
+    for start, end, _, window in taken:
+        a, b = offsets[start], offsets[end - 1] + 1
+        span_tokens = _TOKEN_RE.findall(norm[start:end])
+        found.append(FoundPhrase(a, b, text[a:b], window, _is_past(window, reference, span_tokens)))
+    return found

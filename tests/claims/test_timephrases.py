@@ -13,7 +13,7 @@ from datetime import date, datetime
 import pytest
 
 import claims.timephrases as timephrases
-from claims.timephrases import Window, resolve_time_phrase
+from claims.timephrases import Window, find_time_phrases, resolve_time_phrase
 
 REF = date(2025, 10, 17)  # a Friday
 PRECISIONS = {None, "day", "week", "month", "quarter", "year"}
@@ -500,3 +500,104 @@ def test_the_word_prefilter_never_changes_an_answer(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(timephrases, "_RULES", unfiltered_rules)
 
     assert [resolve_time_phrase(p, REF) for p in phrases] == filtered
+
+
+# --------------------------------------------------------------------------------------
+# The finder: time expressions in running text
+# --------------------------------------------------------------------------------------
+
+
+def found(text: str, reference: date = REF, **kwargs: bool) -> list[str]:
+    return [f.text for f in find_time_phrases(text, reference, **kwargs)]
+
+
+def test_finder_spans_are_exact_slices_of_the_text() -> None:
+    text = "The ministers will meet by the end of next month, or no later than Friday morning."
+    phrases = find_time_phrases(text, REF)
+    assert [p.text for p in phrases] == ["by the end of next month", "no later than Friday morning"]
+    for p in phrases:
+        assert text[p.start : p.end] == p.text
+
+
+def test_finder_takes_the_leading_words_of_the_seed_article_phrase() -> None:
+    text = "Trump said the meeting would likely take place sometime during the next two weeks."
+    (phrase,) = find_time_phrases(text, REF)
+    assert phrase.text == "sometime during the next two weeks"
+    assert phrase.window.due_date == date(2025, 10, 31)
+    assert phrase.window.earliest_date == REF
+    assert not phrase.past
+
+
+def test_finder_finds_several_phrases_in_order_without_overlap() -> None:
+    text = "Talks start on Monday, pause by the weekend and end within a fortnight."
+    phrases = find_time_phrases(text, REF)
+    assert [p.text for p in phrases] == ["on Monday", "by the weekend", "within a fortnight"]
+    assert [p.start for p in phrases] == sorted(p.start for p in phrases)
+    for a, b in zip(phrases, phrases[1:], strict=False):
+        assert a.end <= b.start
+
+
+def test_finder_returns_an_empty_list_when_there_is_no_time_phrase() -> None:
+    assert find_time_phrases("The minister declined to comment on the report.", REF) == []
+    assert find_time_phrases("", REF) == []
+
+
+def test_finder_marks_expressions_that_point_before_the_reference_as_past() -> None:
+    text = "She said yesterday that the plant, shut last Thursday, reopens next week."
+    phrases = {p.text: p.past for p in find_time_phrases(text, REF)}
+    assert phrases == {"yesterday": True, "last Thursday": True, "next week": False}
+    (earlier,) = find_time_phrases("Officials said earlier this week that it was over.", REF)
+    assert earlier.text == "earlier this week"
+    assert earlier.past
+
+
+def test_backwards_reading_takes_the_most_recent_day_on_or_before_the_reference() -> None:
+    text = "Trump said on Thursday that the two leaders would meet."
+    (forward,) = find_time_phrases(text, REF)
+    (backward,) = find_time_phrases(text, REF, backwards=True)
+    assert forward.window.due_date == date(2025, 10, 23)
+    assert backward.window.due_date == date(2025, 10, 16)
+    assert backward.past
+    (month_day,) = find_time_phrases("The talks began on Oct. 14, aides said.", REF, backwards=True)
+    assert month_day.window.due_date == date(2025, 10, 14)
+    (ordinal,) = find_time_phrases("The deal was signed on the 14th.", REF, backwards=True)
+    assert ordinal.window.due_date == date(2025, 10, 14)
+    (friday,) = find_time_phrases("He said on Friday it would happen.", REF, backwards=True)
+    assert friday.window.due_date == REF  # on or before: the reference day itself
+
+
+def test_backwards_reading_leaves_directed_phrases_alone() -> None:
+    text = "She said the vote would come next Tuesday or by Friday."
+    phrases = find_time_phrases(text, REF, backwards=True)
+    assert [(p.text, p.window.due_date) for p in phrases] == [
+        ("next Tuesday", date(2025, 10, 21)),
+        ("by Friday", date(2025, 10, 17)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The council voted to restore Sunday opening at the library.",
+        "Campaigners want Sunday trading rules relaxed.",
+        "The Sunday Times reported the leak.",
+        "Saturday service on the line will be cut.",
+        "Residents may object to the plan.",
+        "Thousands will march through the capital.",
+        "Second, the budget must balance.",
+        "The plan, Vision 2030, sets out goals.",
+        "About 3/4 of voters backed the measure.",
+        "The home side won 2-1.",
+        "He sat in the front row while the sun set.",
+        "The shop opens every Sunday.",
+        "It was the 24th amendment to the plan.",
+    ],
+)
+def test_finder_does_not_mistake_words_for_dates(text: str) -> None:
+    assert found(text) == []
+
+
+def test_a_quote_with_sunday_as_an_adjective_yields_no_time_phrase() -> None:
+    quote = "We will restore Sunday opening at the library and keep the reading room open"
+    assert found(quote) == []
+    assert found("We will restore Sunday opening at the library by March.") == ["by March"]
