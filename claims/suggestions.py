@@ -738,6 +738,12 @@ def _title_key(words: str) -> str | None:
     return m.group().lower() if m else None
 
 
+def text_gap_is_subject(lead: str) -> bool:
+    """Whether the words before a sentence's first name leave it the subject ("On Monday,",
+    "The", a dateline), rather than an object ("the resignation of")."""
+    return len(lead) < 60 and not re.search(r"\b(?:of|to|for|with|by|from|against)\s*$", lead)
+
+
 def _is_org_title(key: str) -> bool:
     return _PERSON_TITLE_RE.fullmatch(key) is None
 
@@ -764,7 +770,12 @@ def _clean_name(run: str) -> tuple[str, str | None, list[str]] | None:
         last_title = -1
         for i, t in enumerate(tokens[:-1]):
             low = t.lower()
-            if low in _NAME_TITLES or low.rstrip(".") in _NAME_TITLES or low in _HONORIFICS:
+            if (
+                low in _NAME_TITLES
+                or low.rstrip(".") in _NAME_TITLES
+                or low in _HONORIFICS
+                or _PERSON_TITLE_RE.fullmatch(low)
+            ):
                 last_title = i
         for t in tokens[: last_title + 1]:
             low = t.lower()
@@ -781,6 +792,7 @@ def _clean_name(run: str) -> tuple[str, str | None, list[str]] | None:
         tokens.pop()
     if not tokens or tokens[0].lower() in _NOT_NAMES or tokens[0] == "&":
         return None
+    tokens[-1] = re.sub(r"['’]s?$", "", tokens[-1]) if tokens[-1][-2:] in {"'s", "’s"} else tokens[-1]
     name = " ".join(t if t.lower() in _KEEP_PERIOD else t.rstrip(".") for t in tokens)
     return name, gender, titles
 
@@ -974,7 +986,7 @@ def _attributions(text: str, s: _Sentence) -> list[_Attribution]:
         if conj:
             subj_s = conj.end()
         subject = text[subj_s:vstart].strip(" ,")
-        if not subject or len(subject) > 140:
+        if len(subject) > 140 or (not subject and not re.search(r"\band\s*$", before)):
             continue
         if re.match(r"^(?:this|that|which|who|there|what)\b", subject, re.I):
             continue
@@ -1068,6 +1080,13 @@ class _Reader:
                     if key and not _is_org_title(key):
                         self.title_holder.setdefault(key, n.entity)
                         n.entity.titles.add(key)
+                # "general secretary Amara Nwosu", "Chief statistician Anneke de Vries".
+                bare = re.search(r"(?:^|[\s(])((?:[a-z][\w\-]*\s+){1,3})$", text[max(s.start, n.start - 60) : n.start])
+                if bare:
+                    key = _title_key(bare.group(1))
+                    if key and not _is_org_title(key):
+                        self.title_holder.setdefault(key, n.entity)
+                        n.entity.titles.add(key)
                 for t in list(n.entity.titles):
                     key = _title_key(t)
                     if key:
@@ -1107,22 +1126,63 @@ class _Reader:
                 return mm.entity
         return None
 
-    def resolve_subject(self, start: int, end: int) -> _Entity | None:
+    def _sentence_subject(self, sent_start: int, pos: int) -> _Entity | None:
+        """The entity named first in a sentence, before ``pos`` ("Tallyfold ... plans to")."""
+        for mm in self.mentions:
+            if sent_start <= mm.start < pos and mm.entity is not None:
+                if text_gap_is_subject(self.text[sent_start : mm.start]):
+                    return mm.entity
+                return None
+        return None
+
+    def _org_for_title(self, key: str, start: int, end: int, sent_start: int) -> _Entity | None:
+        """An organisation noun ("the company", "its operator") to the organisation meant."""
+        for ent in reversed([mm.entity for mm in self.mentions if mm.start < start and mm.entity]):
+            if ent.is_org and key in ent.name.lower():
+                return ent
+        for ent in self.people.entities:
+            if ent.is_org and key in ent.name.lower():
+                return ent
+        # "Halvard Robotics expects ..., the automation company said": the sentence's own
+        # subject, when it is not a known person.
+        subj = self._sentence_subject(sent_start, start)
+        if subj is not None and (subj.is_org or not (subj.gender or subj.titles)):
+            return subj
+        return self._last_person(start, None, org=True) or self._next_org(end)
+
+    def resolve_subject(self, start: int, end: int, sent_start: int | None = None) -> _Entity | None:
         """The entity a subject phrase names or points back to."""
         text = self.text
+        sent_start = start if sent_start is None else sent_start
         names = [mm for mm in self.mentions if mm.start >= start and mm.end <= end and mm.entity]
         people = [mm for mm in names if not mm.entity.is_org]  # type: ignore[union-attr]
-        if people:
-            return people[0].entity
         phrase = text[start:end].strip()
         low = phrase.lower()
-        pm = re.match(r"^(he|she|they|it|i|we)\b", low)
+        if people and not re.match(r"^\S+['’]s\s", phrase):
+            return people[0].entity
+        if people:
+            # "Nordvolt Energy's chief executive, Hanne Ribe": the person, not the owner.
+            return people[-1].entity
+        if not phrase:
+            # "X agreed to buy Y ... and said it expected ...": the sentence's subject.
+            return self._sentence_subject(sent_start, start)
+        pm = re.match(r"^(he|she|they|it|i|we|his|her|its)\b", low)
         if pm:
             p = pm.group(1)
-            if p in {"he", "she"}:
-                return self._last_person(start, "m" if p == "he" else "f")
-            if p in {"it", "they"}:
-                return self._last_person(start, None, org=True) if p == "it" else None
+            if p in {"he", "she", "his", "her"}:
+                # "his office said": the person "his" points to speaks through it.
+                return self._last_person(start, "m" if p in {"he", "his"} else "f")
+            if p in {"it", "its"}:
+                key = _title_key(phrase)
+                if p == "its" and key:
+                    return self._org_for_title(key, start, end, sent_start)
+                subj = self._sentence_subject(sent_start, start)
+                if subj is not None and subj.is_org:
+                    return subj
+                lead_key = _title_key(text[sent_start : min(start, sent_start + 60)])
+                if lead_key and _is_org_title(lead_key):
+                    return self._org_for_title(lead_key, start, end, sent_start)
+                return self._last_person(start, None, org=True)
             return None
         key = _title_key(phrase)
         if names and (key is None or names[0].entity.is_org):  # type: ignore[union-attr]
@@ -1132,16 +1192,11 @@ class _Reader:
             if holder is not None:
                 return holder
             if _is_org_title(key):
-                for ent in reversed([mm.entity for mm in self.mentions if mm.start < start and mm.entity]):
-                    if ent.is_org and key in ent.name.lower():
-                        return ent
-                for ent in self.people.entities:
-                    if ent.is_org and key in ent.name.lower():
-                        return ent
-                # "the state-owned company said": the organisation last named.
-                return self._last_person(start, None, org=True) or self._next_org(end)
+                return self._org_for_title(key, start, end, sent_start)
             if re.match(r"^(?:an?|one)\b", low):
-                return None  # "a hydrologist said": an unnamed source
+                # "a hydrologist said": an unnamed source, unless the article names the
+                # holder of that title elsewhere ("A magistrate ... The magistrate, X,").
+                return None
             ent = self._last_person(start, None) or self._next_person(end)
             if ent is not None:
                 self.title_holder[key] = ent
@@ -1235,7 +1290,7 @@ class _Reader:
             ]
             resolved: list[_Resolved] = []
             for at in attrs:
-                ent = self.resolve_subject(at.subject_start, at.subject_end)
+                ent = self.resolve_subject(at.subject_start, at.subject_end, s.start)
                 day = self._speech_day(at.start, at.end)
                 if day is None and not at.after:
                     # "On Wednesday, X told reporters that ...": the day opens the sentence.
@@ -1310,6 +1365,10 @@ class _Reader:
                 elif not at.after and start <= at.end <= end and at.verb_start >= start:
                     start = at.end
         speaker = chosen.entity if chosen is not None else None
+        if chosen is None and cand.kind != "will" and cand.kind != "would":
+            # "Tallyfold plans to list ...", "Judge X set sentencing for June 3": a plan,
+            # promise or decision with a named subject is that subject's own claim.
+            speaker = self._sentence_subject(cand.start, cand.trigger)
         # Trim punctuation and quote marks at the edges, and lead-in words.
         while start < end and text[start] in _EDGE_CHARS:
             start += 1
