@@ -84,7 +84,7 @@ _SPEECH_VERBS = (
     "said|says|told|tells|added|adds|announced|announces|wrote|writes|insisted|insists|"
     "warned|warns|stated|declared|declares|confirmed|confirms|explained|noted|argued|"
     "posted|tweeted|reiterated|repeated|maintained|predicted|predicts|"
-    "indicated|signalled|signaled|claimed|assured|assures|informed|"
+    "indicated|signalled|signaled|claimed|assured|assures|"
     "acknowledged|conceded|replied|responded|recalled|estimated|"
     "projected|cautioned|threatened|threatens|denied|denies|"
     "promised|promises|pledged|pledges|vowed|vows"
@@ -130,7 +130,7 @@ _PRESENT_SPEECH = {
     "projects",
 }
 
-_SPEECH_RE = re.compile(rf"\b(?:{_SPEECH_VERBS})\b")
+_SPEECH_RE = re.compile(rf"(?<![\w\-])(?:{_SPEECH_VERBS})\b")
 _ACCORDING_RE = re.compile(r"\baccording to\b", re.I)
 
 # Future markers. Each is (pattern, strength, kind); kind feeds the claim type.
@@ -816,6 +816,10 @@ class _People:
 
     def add(self, name: str, *, is_org: bool, gender: str | None) -> _Entity:
         ent = self.find(name)
+        if ent is not None and not is_org and " " not in ent.name and " " in name:
+            # "President Putin" first, "President Vladimir Putin" later: the full name.
+            ent.name = name
+            self.by_key[name.lower()] = ent
         if ent is None:
             tokens = name.split()
             ent = _Entity(name=name, last=name if is_org else tokens[-1], is_org=is_org)
@@ -888,6 +892,8 @@ def _name_mentions(text: str, start: int, end: int, people: _People) -> list[_Me
         if org and len(tokens) < 2 and name.lower() in _ORG_WORDS:
             continue
         ent = people.find(name) if (people.find(name) and not org) else None
+        if ent is not None and " " not in ent.name and len(tokens) > 1:
+            ent = people.add(name, is_org=False, gender=gender)
         if ent is None:
             if not org and len(tokens) < 2:
                 # A lone surname or "Mr. Putin" before any full mention: a new person.
@@ -923,7 +929,7 @@ class _Attribution:
 _CONJ_RE = re.compile(
     r"(?:while|whereas|and|but|as|although|though|because|since|when|after|before|so|adding)\s+", re.I
 )
-_TOLD_VERBS = {"told", "tells", "assured", "assures", "informed"}
+_TOLD_VERBS = {"told", "tells", "assured", "assures"}
 _ADVERBIALS = (
     r"\s+(?:in\s+an?\s+[\w\-’' ]{0,40}?(?:statement|interview|call|letter|post|briefing|note|speech|"
     r"message|video|filing|report|update|email|e-mail|podcast|broadcast|address|appearance|conference)"
@@ -941,7 +947,8 @@ _TOLD_COMPLEMENT_RE = re.compile(
     r"(?=\s+(?:that|on|in|at|by|after|late|earlier|later)\b|,)|[A-Z]\w+(?:\s+[A-Z]\w+)*)"
     rf"(?:{_ADVERBIALS})*(?:\s+that\b)?"
 )
-_SUBJECT_STOP_RE = re.compile(r"[.;:!?]|[”\"]|\bthat\b|\band\b(?=\s+(?:[a-z]))")
+# Sentences are split already, so a period inside one is an abbreviation ("Mr. Trump").
+_SUBJECT_STOP_RE = re.compile(r"[;:!?]|[”\"]|\bthat\b|\band\b(?=\s+(?:[a-z]))")
 
 
 def _attributions(text: str, s: _Sentence) -> list[_Attribution]:
@@ -1054,6 +1061,14 @@ class _Reader:
         self.mentions: list[_Mention] = []
         self.title_holder: dict[str, _Entity] = {}
         self.speech_day: dict[int, date] = {}  # id(entity) -> last stated speech day
+        self.quotes: list[tuple[int, int]] = []
+        para_bounds: dict[int, tuple[int, int]] = {}
+        for s in self.sentences:
+            lo, hi = para_bounds.get(s.paragraph, (s.start, s.end))
+            para_bounds[s.paragraph] = (min(lo, s.start), max(hi, s.end))
+        self.para_quotes = {p: _quote_regions(text, lo, hi) for p, (lo, hi) in para_bounds.items()}
+        for regions in self.para_quotes.values():
+            self.quotes.extend(regions)
         self._collect_people()
 
     # -- pass 1: who is in the article ----------------------------------------------
@@ -1102,9 +1117,14 @@ class _Reader:
 
     # -- resolution -------------------------------------------------------------------
 
+    def _quoted(self, pos: int) -> bool:
+        return any(qs < pos < qe for qs, qe in self.quotes)
+
     def _last_person(self, pos: int, gender: str | None, *, org: bool = False) -> _Entity | None:
+        # Names inside quotes are the speaker's words: "he added" after a quote about
+        # Mr. Putin is still the speaker.
         for mm in reversed(self.mentions):
-            if mm.start >= pos or mm.entity is None:
+            if mm.start >= pos or mm.entity is None or (self._quoted(mm.start) and not self._quoted(pos)):
                 continue
             ent = mm.entity
             if ent.is_org != org:
@@ -1269,11 +1289,7 @@ class _Reader:
 
     def suggest(self) -> list[Suggestion]:
         text = self.text
-        para_bounds: dict[int, tuple[int, int]] = {}
-        for s in self.sentences:
-            lo, hi = para_bounds.get(s.paragraph, (s.start, s.end))
-            para_bounds[s.paragraph] = (min(lo, s.start), max(hi, s.end))
-        para_quotes = {p: _quote_regions(text, lo, hi) for p, (lo, hi) in para_bounds.items()}
+        para_quotes = self.para_quotes
 
         # Pass A, in reading order: attributions, their speakers and speech days, and who
         # speaks each quote. Done before any claim is read because a quote's attribution
