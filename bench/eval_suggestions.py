@@ -116,7 +116,9 @@ def evaluate(article: Article, show: bool) -> Tally:
         if any(overlap((s.quote_start, s.quote_end), sp) for sp in spans):
             t.true_hits += 1
         else:
-            lines.append(f"  false hit: {article.body[s.quote_start : s.quote_end]!r} ({s.claimant})")
+            lines.append(
+                f"  false hit: {article.body[s.quote_start : s.quote_end]!r} ({s.claimant})"
+            )
     for lab, sp in zip(article.labels, spans, strict=True):
         best = max(sugs, key=lambda s: overlap((s.quote_start, s.quote_end), sp), default=None)
         if best is None or not overlap((best.quote_start, best.quote_end), sp):
@@ -126,7 +128,9 @@ def evaluate(article: Article, show: bool) -> Tally:
         if claimant_right(best.claimant, lab.get("claimant"), article.body):
             t.claimant_right += 1
         else:
-            lines.append(f"  claimant: got {best.claimant!r}, want {lab.get('claimant')!r}: {lab['quote']!r}")
+            lines.append(
+                f"  claimant: got {best.claimant!r}, want {lab.get('claimant')!r}: {lab['quote']!r}"
+            )
         due, earliest = lab.get("due_date"), lab.get("earliest_date")
         if best.due_date == due and best.earliest_date == earliest:
             t.window_right += 1
@@ -149,7 +153,9 @@ def parse_range(text: str) -> range:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--show", action="store_true", help="list misses and false hits per article")
+    parser.add_argument(
+        "--show", action="store_true", help="list misses and false hits per article"
+    )
     parser.add_argument("--only", type=parse_range, help="articles to show, e.g. 001-032")
     args = parser.parse_args()
     dev, held, everything = Tally(), Tally(), Tally()

@@ -35,9 +35,10 @@ Conventions
 * Speech time: a statement reported as made on an earlier day ("said on
   Thursday", "told reporters on Monday", "On Wednesday, X told ...", "in a
   call on Thursday") has its time phrase read from that day, found by
-  ``claims.timephrases.find_time_phrases(..., backwards=True)``. A speaker's
-  day carries over to their later statements without a day of their own until
-  they are quoted with another day or in the present tense ("says").
+  ``claims.timephrases.find_time_phrases(..., backwards=True)``. A quote
+  with no day of its own keeps its speaker's last stated day ("...," the
+  president said, after "Mr. Trump wrote ... on Thursday"); reported speech
+  with no day is read from the article's date.
 * The window is that of the first time phrase in the claim's clause that is
   not about the past. "is considering" with no time phrase is vague.
 * ``score`` (0..1) grows with a firm future marker, a claimant and a dated
@@ -47,6 +48,7 @@ Conventions
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -136,7 +138,11 @@ _ACCORDING_RE = re.compile(r"\baccording to\b", re.I)
 # Future markers. Each is (pattern, strength, kind); kind feeds the claim type.
 _TRIGGERS: list[tuple[re.Pattern[str], float, str]] = [
     (re.compile(r"\b(?:will|shall|won['’]t|wo n't)\b|\w['’]ll\b", re.I), 0.85, "will"),
-    (re.compile(r"\bwould\b(?!\s+(?:not\s+)?have\b)|\bwouldn['’]t\b(?!\s+have\b)", re.I), 0.75, "would"),
+    (
+        re.compile(r"\bwould\b(?!\s+(?:not\s+)?have\b)|\bwouldn['’]t\b(?!\s+have\b)", re.I),
+        0.75,
+        "would",
+    ),
     (re.compile(r"\b(?:is|are|was|were|'s|’s|am)\s+(?:not\s+)?going\s+to\b", re.I), 0.8, "will"),
     (
         re.compile(
@@ -169,7 +175,10 @@ _TRIGGERS: list[tuple[re.Pattern[str], float, str]] = [
         "considering",
     ),
     (
-        re.compile(r"\b(?:lists?|listed|schedules?|scheduled|slates?|slated|sets?)\b[^.;]{0,80}?\bfor\b", re.I),
+        re.compile(
+            r"\b(?:lists?|listed|schedules?|scheduled|slates?|slated|sets?)\b[^.;]{0,80}?\bfor\b",
+            re.I,
+        ),
         0.45,
         "schedule",
     ),
@@ -302,12 +311,19 @@ _NAME_TITLES = {
     "home",
     "housing",
     "democracy",
-    "justice",
     "culture",
     "sports",
-    "chief",
 }
-_MALE_TITLES = {"spokesman", "chairman", "councilman", "alderman", "king", "prince", "father", "brother"}
+_MALE_TITLES = {
+    "spokesman",
+    "chairman",
+    "councilman",
+    "alderman",
+    "king",
+    "prince",
+    "father",
+    "brother",
+}
 _FEMALE_TITLES = {"spokeswoman", "chairwoman", "councilwoman", "queen", "princess", "sister"}
 
 # Head nouns of a title that a later mention uses alone ("the minister said").
@@ -384,7 +400,6 @@ _ORG_WORDS = {
     "alliance",
     "network",
     "observatory",
-    "agency",
     "assembly",
     "senate",
     "congress",
@@ -631,8 +646,8 @@ _ABBREVIATIONS = {
     "sr",
 }
 
-_OPEN_QUOTES = "“\""
-_CLOSE_QUOTES = "”\""
+_OPEN_QUOTES = '“"'
+_CLOSE_QUOTES = '”"'
 _SENTENCE_END_RE = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])|[.!?]+[\"”’')\]]*\s*$")
 _PARAGRAPH_RE = re.compile(r"\n\s*\n")
 _CLAUSE_SPLIT_RE = re.compile(
@@ -675,13 +690,16 @@ def _sentences(text: str) -> list[_Sentence]:
             pos += 1
         sent_start = pos
         for m in _SENTENCE_END_RE.finditer(text, pos, para_end):
-            if m.group().startswith(".") and len(m.group().rstrip()) == 1:
-                word = re.search(r"([A-Za-z]+)$", text[sent_start : m.start()])
-                if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
-                    # "Mr. Trump", "D.C. for", "J. Smith": not an end, unless the text
-                    # is at the end of the paragraph.
-                    if m.end() < para_end and not text[m.end() : para_end].strip() == "":
-                        continue
+            word = re.search(r"([A-Za-z]+)$", text[sent_start : m.start()])
+            if (
+                m.group().startswith(".")
+                and len(m.group().rstrip()) == 1
+                and word
+                and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1)
+                and text[m.end() : para_end].strip() != ""
+            ):
+                # "Mr. Trump", "D.C. for", "J. Smith": not an end, unless the paragraph ends.
+                continue
             end = m.end()
             while end > sent_start and text[end - 1].isspace():
                 end -= 1
@@ -792,7 +810,9 @@ def _clean_name(run: str) -> tuple[str, str | None, list[str]] | None:
         tokens.pop()
     if not tokens or tokens[0].lower() in _NOT_NAMES or tokens[0] == "&":
         return None
-    tokens[-1] = re.sub(r"['’]s?$", "", tokens[-1]) if tokens[-1][-2:] in {"'s", "’s"} else tokens[-1]
+    tokens[-1] = (
+        re.sub(r"['’]s?$", "", tokens[-1]) if tokens[-1][-2:] in {"'s", "’s"} else tokens[-1]
+    )
     name = " ".join(t if t.lower() in _KEEP_PERIOD else t.rstrip(".") for t in tokens)
     return name, gender, titles
 
@@ -833,7 +853,10 @@ class _People:
 def _is_org(name: str) -> bool:
     """An organisation's name ends in an organisation word ("Valmora Port Authority") or has
     one before "of" ("Office of Energy Markets"); "&" joins firms ("Marlow & Finch")."""
-    tokens = [t.lower().strip(".,").removesuffix("'s").removesuffix("’s").rstrip("'’") for t in name.split()]
+    tokens = [
+        t.lower().strip(".,").removesuffix("'s").removesuffix("’s").rstrip("'’")
+        for t in name.split()
+    ]
     if not tokens:
         return False
     if tokens[-1] in _ORG_WORDS or "&" in tokens:
@@ -883,7 +906,9 @@ def _name_mentions(text: str, start: int, end: int, people: _People) -> list[_Me
         org = _is_org(name) or (
             "the " in lead.lower() and len(tokens) >= 2 and not gender and not titles
         )
-        if not org and (len(tokens) < 2 and not gender and not titles and people.find(name) is None):
+        if not org and (
+            len(tokens) < 2 and not gender and not titles and people.find(name) is None
+        ):
             continue
         if not org and _is_place(name):
             continue
@@ -927,7 +952,8 @@ class _Attribution:
 
 
 _CONJ_RE = re.compile(
-    r"(?:while|whereas|and|but|as|although|though|because|since|when|after|before|so|adding)\s+", re.I
+    r"(?:while|whereas|and|but|as|although|though|because|since|when|after|before|so|adding)\s+",
+    re.I,
 )
 _TOLD_VERBS = {"told", "tells", "assured", "assures"}
 _ADVERBIALS = (
@@ -957,19 +983,34 @@ def _attributions(text: str, s: _Sentence) -> list[_Attribution]:
         verb = m.group()
         # "has said", "had said": keep the auxiliary in the attribution.
         before = text[s.start : m.start()]
-        aux = re.search(r"\b(?:has|have|had|also|later|previously|earlier|again|repeatedly)\s+$", before)
+        aux = re.search(
+            r"\b(?:has|have|had|also|later|previously|earlier|again|repeatedly)\s+$", before
+        )
         vstart = m.start() - (len(aux.group()) if aux else 0)
         before = text[s.start : vstart]
         after_text = text[m.end() : s.end]
         # Inverted: '..., said Ingrid Solvang, the diplomat' or '," said the minister'.
-        inv = re.match(r"\s+((?:the|a|an)\s+[^,.;]{1,60}?|[A-Z][^,.;]{1,60}?)(?=[,.;]|$)", after_text)
+        inv = re.match(
+            r"\s+((?:the|a|an)\s+[^,.;]{1,60}?|[A-Z][^,.;]{1,60}?)(?=[,.;]|$)", after_text
+        )
         lead = before.rstrip()
         if lead.endswith((",", ",”", ',"', "”", '"')) and inv and verb not in _COMMIT_VERBS:
             subj_s = m.end() + inv.start(1)
             subj_e = m.end() + inv.end(1)
             tail = re.match(r"[^.;]*", text[subj_e : s.end])
             end = subj_e + (tail.end() if tail else 0)
-            out.append(_Attribution(vstart - (len(before) - len(lead)), end, vstart, m.end(), subj_s, subj_e, True, verb in _PRESENT_SPEECH))
+            out.append(
+                _Attribution(
+                    vstart - (len(before) - len(lead)),
+                    end,
+                    vstart,
+                    m.end(),
+                    subj_s,
+                    subj_e,
+                    True,
+                    verb in _PRESENT_SPEECH,
+                )
+            )
             continue
         # Subject before the verb: back to the previous stop; appositives kept.
         stops = list(_SUBJECT_STOP_RE.finditer(before))
@@ -979,10 +1020,7 @@ def _attributions(text: str, s: _Sentence) -> list[_Attribution]:
         # or the last two when the verb follows an appositive comma.
         chunks = segment.split(",")
         stripped = segment.rstrip()
-        if stripped.endswith(",") and len(chunks) >= 3:
-            keep = 3
-        else:
-            keep = 1
+        keep = 3 if stripped.endswith(",") and len(chunks) >= 3 else 1
         if len(chunks) > keep:
             cut = len(",".join(chunks[:-keep])) + 1
             # A long first chunk is the claim itself ("X will happen, the minister said").
@@ -1002,7 +1040,9 @@ def _attributions(text: str, s: _Sentence) -> list[_Attribution]:
             conj is None
             and bool(re.search(r"[,”\"]\s*$", prefix))
             and _LEAD_DAY_RE.fullmatch(prefix.strip()) is None
-            and (any(p.search(prefix) for p, _, _ in _TRIGGERS) or bool(re.search(r"[”\"]", prefix)))
+            and (
+                any(p.search(prefix) for p, _, _ in _TRIGGERS) or bool(re.search(r"[”\"]", prefix))
+            )
         )
         # Attribution words run to the verb's complement: "told reporters on Monday that".
         comp_re = _TOLD_COMPLEMENT_RE if verb in _TOLD_VERBS else _COMPLEMENT_RE
@@ -1011,7 +1051,11 @@ def _attributions(text: str, s: _Sentence) -> list[_Attribution]:
         if after:
             tail = re.match(r"[^.;]*", text[m.end() : s.end])
             end = m.end() + (tail.end() if tail else 0)
-        out.append(_Attribution(subj_s, end, vstart, m.end(), subj_s, vstart, after, verb in _PRESENT_SPEECH))
+        out.append(
+            _Attribution(
+                subj_s, end, vstart, m.end(), subj_s, vstart, after, verb in _PRESENT_SPEECH
+            )
+        )
     for m in _ACCORDING_RE.finditer(text, s.start, s.end):
         tail = re.match(r"\s+([^,.;]+)", text[m.end() : s.end])
         if not tail:
@@ -1053,7 +1097,10 @@ _EDGE_CHARS = " ,;:“”\"'‘’—-\n"
 
 
 class _Reader:
-    def __init__(self, text: str, published: date) -> None:
+    def __init__(
+        self, text: str, published: date, known_people: Mapping[str, str] | None = None
+    ) -> None:
+        self.known = _known_index(known_people or {})
         self.text = text
         self.published = published
         self.sentences = _sentences(text)
@@ -1083,20 +1130,28 @@ class _Reader:
             for n in names:
                 if n.entity is None or n.entity.is_org:
                     continue
-                after = re.match(r",\s+((?:the|a|an)\s+[^,.;]{1,80}|[a-z][^,.;]{1,60})", text[n.end : s.end])
+                after = re.match(
+                    r",\s+((?:the|a|an)\s+[^,.;]{1,80}|[a-z][^,.;]{1,60})", text[n.end : s.end]
+                )
                 if after:
                     key = _title_key(after.group(1))
                     if key and not _is_org_title(key):
                         self.title_holder.setdefault(key, n.entity)
                         n.entity.titles.add(key)
-                before = re.search(r"((?:the|a|an|[A-Z]\w*(?:['’]s)?)\s+[^,.;“”\"]{0,80}),\s*$", text[max(s.start, n.start - 100) : n.start])
+                before = re.search(
+                    r"((?:the|a|an|[A-Z]\w*(?:['’]s)?)\s+[^,.;“”\"]{0,80}),\s*$",
+                    text[max(s.start, n.start - 100) : n.start],
+                )
                 if before:
                     key = _title_key(before.group(1))
                     if key and not _is_org_title(key):
                         self.title_holder.setdefault(key, n.entity)
                         n.entity.titles.add(key)
                 # "general secretary Amara Nwosu", "Chief statistician Anneke de Vries".
-                bare = re.search(r"(?:^|[\s(])((?:[a-z][\w\-]*\s+){1,3})$", text[max(s.start, n.start - 60) : n.start])
+                bare = re.search(
+                    r"(?:^|[\s(])((?:[a-z][\w\-]*\s+){1,3})$",
+                    text[max(s.start, n.start - 60) : n.start],
+                )
                 if bare:
                     key = _title_key(bare.group(1))
                     if key and not _is_org_title(key):
@@ -1124,7 +1179,11 @@ class _Reader:
         # Names inside quotes are the speaker's words: "he added" after a quote about
         # Mr. Putin is still the speaker.
         for mm in reversed(self.mentions):
-            if mm.start >= pos or mm.entity is None or (self._quoted(mm.start) and not self._quoted(pos)):
+            if (
+                mm.start >= pos
+                or mm.entity is None
+                or (self._quoted(mm.start) and not self._quoted(pos))
+            ):
                 continue
             ent = mm.entity
             if ent.is_org != org:
@@ -1170,7 +1229,9 @@ class _Reader:
             return subj
         return self._last_person(start, None, org=True) or self._next_org(end)
 
-    def resolve_subject(self, start: int, end: int, sent_start: int | None = None) -> _Entity | None:
+    def resolve_subject(
+        self, start: int, end: int, sent_start: int | None = None
+    ) -> _Entity | None:
         """The entity a subject phrase names or points back to."""
         text = self.text
         sent_start = start if sent_start is None else sent_start
@@ -1234,9 +1295,13 @@ class _Reader:
         chunk = self.text[start:end]
         for fp in find_time_phrases(chunk, self.published, backwards=True):
             w = fp.window
-            if w.recognised and w.due_date and w.precision == "day" and w.due_date <= self.published:
-                if w.earliest_date is None or w.earliest_date == w.due_date:
-                    return w.due_date
+            if (
+                w.recognised
+                and w.due_date
+                and w.precision == "day"
+                and w.due_date <= self.published
+            ) and (w.earliest_date is None or w.earliest_date == w.due_date):
+                return w.due_date
         return None
 
     # -- candidates -------------------------------------------------------------------
@@ -1279,7 +1344,11 @@ class _Reader:
                 continue
             if _QUESTION_WORD_RE.match(piece) and not re.search(r",\s*\w", piece):
                 continue
-            if kind == "plan" and re.search(r"\b(?:hoped|expected|planned|aimed|intended)\s+to\b", piece) and re.search(r"\bhad\b", before):
+            if (
+                kind == "plan"
+                and re.search(r"\b(?:hoped|expected|planned|aimed|intended)\s+to\b", piece)
+                and re.search(r"\bhad\b", before)
+            ):
                 continue
             in_quote = next(((qs, qe) for qs, qe in quotes if qs <= tpos < qe), None)
             out.append(_Candidate(a, b, tpos, strength, kind, s, in_quote))
@@ -1419,8 +1488,10 @@ class _Reader:
         return Suggestion(
             quote_start=start,
             quote_end=end,
-            statement=self._statement(clause, speaker),
-            claimant=speaker.name if speaker is not None else None,
+            statement=self._statement(
+                clause, self._claimant_name(speaker), speaker is not None and speaker.is_org
+            ),
+            claimant=self._claimant_name(speaker),
             claim_type=self._claim_type(clause, cand.kind, speaker),
             time_phrase=phrase.text if phrase else None,
             due_date=due,
@@ -1431,6 +1502,15 @@ class _Reader:
             reference_note=note,
             score=round(max(0.0, min(1.0, score)), 3),
         )
+
+    def _claimant_name(self, speaker: _Entity | None) -> str | None:
+        """The name as written (full name where given), or the known person it is an alias of."""
+        if speaker is None:
+            return None
+        for key in (speaker.name.lower(), speaker.last.lower()):
+            if key in self.known:
+                return self.known[key]
+        return speaker.name
 
     @staticmethod
     def _attribution_for(cand: _Candidate, resolved: list[_Resolved]) -> _Resolved | None:
@@ -1457,20 +1537,31 @@ class _Reader:
 
     @staticmethod
     def _claim_type(clause: str, kind: str, speaker: _Entity | None) -> str:
-        if kind == "promise" and re.search(r"\b(?:promis|pledg|vow|commit|undert|guarant)", clause, re.I):
+        if kind == "promise" and re.search(
+            r"\b(?:promis|pledg|vow|commit|undert|guarant)", clause, re.I
+        ):
             return "promise"
-        if speaker is not None and re.match(r"^(?:I|we|he|she|it|they|his|her|its|our|my)\b", clause, re.I):
+        if speaker is not None and re.match(
+            r"^(?:I|we|he|she|it|they|his|her|its|our|my)\b", clause, re.I
+        ):
             return "promise"
         return "prediction"
 
     @staticmethod
-    def _statement(clause: str, speaker: _Entity | None) -> str:
+    def _statement(clause: str, name: str | None, is_org: bool) -> str:
         s = " ".join(clause.split())
-        if speaker is not None:
-            name = speaker.name
+        # "At the end of the call, we agreed that there will be ...": the content only.
+        lead = re.match(
+            r"^.{0,80}?\b(?:agreed|said|says|announced|believes?|think|thinks|expects?|hopes?|"
+            r"promised|warned|confirmed|insisted|added)\s+that\s+",
+            s,
+        )
+        if lead and any(p.search(s[lead.end() :]) for p, _, _ in _TRIGGERS):
+            s = s[lead.end() :]
+        if name is not None:
             s = re.sub(r"^(?:he|she|I)\b", name, s)
             s = re.sub(r"^(?:his|her|my)\s+", f"{name}'s ", s)
-            s = re.sub(r"^(?:it)\b", name, s) if speaker.is_org else s
+            s = re.sub(r"^(?:it|It)\b", name, s) if is_org else s
             s = re.sub(r"\band I\b", f"and {name}", s)
             s = re.sub(r"^I\s+and\b", f"{name} and", s)
         # Reported speech back to direct future: "she would travel" -> "... will travel".
@@ -1483,12 +1574,35 @@ class _Reader:
         return s
 
 
-def suggest_claims(text: str, published: date) -> list[Suggestion]:
+def _known_index(known_people: Mapping[str, str]) -> dict[str, str]:
+    """alias -> name, plus each name and each unambiguous surname, all lower-cased."""
+    index: dict[str, str] = {}
+    surnames: dict[str, set[str]] = {}
+    for alias, name in known_people.items():
+        for key in (alias, name):
+            cleaned = _clean_name(key)
+            for k in {key.lower(), cleaned[0].lower() if cleaned else key.lower()}:
+                index.setdefault(k, name)
+        surnames.setdefault(name.split()[-1].lower(), set()).add(name)
+    for surname, names in surnames.items():
+        if len(names) == 1:
+            index.setdefault(surname, next(iter(names)))
+    return index
+
+
+def suggest_claims(
+    text: str, published: date, *, known_people: Mapping[str, str] | None = None
+) -> list[Suggestion]:
     """The candidate claims in an article body ``text`` published on ``published``.
+
+    ``known_people`` maps names and aliases of people already tracked to their name
+    ({"Mr. Trump": "Donald Trump", ...}, from Person and its aliases): a claimant
+    found in the text under one of them is reported under that name. Without it,
+    the claimant is the name as the article writes it.
 
     Suggestions come in the order of the text; each one's span is a clause of
     ``text``. Never raises on any string.
     """
     if not text or not text.strip():
         return []
-    return _Reader(text, published).suggest()
+    return _Reader(text, published, known_people).suggest()
