@@ -159,7 +159,7 @@ _TRIGGERS: list[tuple[re.Pattern[str], float, str]] = [
         re.compile(
             r"\b(?:promised|promises|pledged|pledges|vowed|vows|"
             r"committed|commits|undertook|undertakes|guaranteed|guarantees|threatened|threatens|"
-            r"agreed|agrees|refused|refuses)\s+to\b(?!\s+(?:every|all|the|a|an|his|her|its|their|our)\b)",
+            r"agreed|agrees|refuses)\s+to\b(?!\s+(?:every|all|the|a|an|his|her|its|their|our)\b)",
             re.I,
         ),
         0.8,
@@ -206,6 +206,20 @@ _UNSAID_RE = re.compile(
     re.I,
 )
 _QUESTION_WORD_RE = re.compile(r"^\s*(?:whether|if)\b", re.I)
+# A future marker that commits to nothing: refusing to say, wishes, past assumptions.
+_SPEAK_OBJECT = (
+    r"(?:say|comment|confirm|specify|disclose|reveal|elaborate|speculate|be\s+drawn|"
+    r"give\s+(?:an?\s+|any\s+)?(?:estimate|figure|date|timetable|number|details|breakdown))\b"
+)
+_NO_COMMITMENT_RE = re.compile(
+    rf"\b(?:would|will)\s+not\s+{_SPEAK_OBJECT}|\b(?:would|will|wo)n['’]t\s+{_SPEAK_OBJECT}"
+    rf"|\b(?:none|nobody|no\s+one|neither)\b[^,;]{{0,30}}\b(?:would|will)\s+{_SPEAK_OBJECT}"
+    r"|\bgoing\s+to\s+(?:pretend|say|lie|comment|speculate|guess)\b"
+    r"|\bwould\s+(?:rather|like|love|prefer|welcome)\b"
+    r"|\bwould\s+be\s+(?:happy|glad|delighted|pleased|willing)\b"
+    r"|\b(?:assumed|imagined|wondered|supposed)\b[^.;]{0,40}\bwould\b",
+    re.I,
+)
 
 # Honorifics and titles written in front of a name; not part of the name.
 _HONORIFICS = {
@@ -346,7 +360,8 @@ _PERSON_TITLES = (
     "ceo|cfo|official|lawyer|attorney|principal|dean|organiser|organizer|curator|engineer|"
     "physician|doctor|inspector|auditor|registrar|statistician|forecaster|meteorologist|"
     "striker|midfielder|defender|goalkeeper|player|skipper|referee|chairperson|boss|"
-    "epidemiologist|virologist|astronomer|geologist|biologist|historian|planner|architect"
+    "epidemiologist|virologist|astronomer|geologist|biologist|historian|planner|architect|"
+    "magistrate|registrar|sheriff|warden|governor-general|mp|lawmaker|legislator|trustee"
 )
 _ORG_TITLES = (
     "regulator|agency|authority|council|ministry|company|union|government|committee|board|"
@@ -1347,7 +1362,7 @@ class _Reader:
                 continue
             if _PAST_GOVERNOR_RE.search(before):
                 continue
-            if _UNSAID_RE.search(before):
+            if _UNSAID_RE.search(before) or _NO_COMMITMENT_RE.search(text, a, min(b, tpos + 40)):
                 continue
             if _QUESTION_WORD_RE.match(piece) and not re.search(r",\s*\w", piece):
                 continue
@@ -1425,7 +1440,9 @@ class _Reader:
             quotes = para_quotes[s.paragraph]
             for cand in self.candidates(s, quotes):
                 one = self._suggest_one(cand, resolved, quote_speaker)
-                if one is not None:
+                # News copy states a claim, then quotes the speaker saying it again: one
+                # claim per checkable event, at its first statement.
+                if one is not None and not any(_restates(k, one) for k in results):
                     results.append(one)
         return results
 
@@ -1579,6 +1596,61 @@ class _Reader:
         if s and s[-1] not in ".!?":
             s += "."
         return s
+
+
+_STOP_WORDS = frozenset(
+    [
+        "would",
+        "will",
+        "could",
+        "should",
+        "their",
+        "there",
+        "about",
+        "which",
+        "after",
+        "before",
+        "these",
+        "those",
+        "every",
+        "other",
+        "being",
+        "while",
+        "since",
+        "until",
+        "again",
+        "still",
+        "first",
+        "last",
+        "years",
+        "months",
+        "weeks",
+        "where",
+        "whether",
+    ]
+)
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{5,}", text.lower()) if w not in _STOP_WORDS}
+
+
+def _restates(first: Suggestion, later: Suggestion) -> bool:
+    """Whether ``later`` repeats ``first``: same claimant and same window, or, with no
+    window, shared key words ("denied the army would launch an offensive" ... "There will
+    be no offensive")."""
+    if first.claimant is None or first.claimant != later.claimant:
+        return False
+    if later.due_date is not None:
+        return (first.due_date, first.earliest_date) == (later.due_date, later.earliest_date)
+    if first.due_date is not None or first.vague != later.vague:
+        return False
+    shared = (_content_words(first.statement) & _content_words(later.statement)) - _content_words(
+        first.claimant
+    )
+    # The restatement follows closely (the quote after the reported claim); further away it
+    # takes more than one shared word to be the same event.
+    return len(shared) >= 2 or (len(shared) == 1 and later.quote_start - first.quote_end < 400)
 
 
 def _known_index(known_people: Mapping[str, str]) -> dict[str, str]:

@@ -67,6 +67,28 @@ def test_not_saying_what_will_happen_is_not_a_claim() -> None:
     assert quotes("The ministry did not say how large the new offer would be.") == []
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ana Ruiz would not say how much the repairs would cost.",
+        "None of the agents would give an estimate.",
+        '"We would rather be late than wrong," Ana Ruiz said.',
+        "Everyone assumed the harvest would arrive as usual.",
+        "Members have so far refused to comment.",
+    ],
+)
+def test_refusing_to_say_wishes_and_past_assumptions_are_not_claims(sentence: str) -> None:
+    assert quotes(sentence) == []
+
+
+def test_a_quote_restating_a_reported_claim_is_suggested_once() -> None:
+    text = (
+        "Commander Yusuf Darrel said his fighters would pull back heavy weapons within 24 hours. "
+        '"Our artillery will be behind the line within 24 hours," he told the wire.'
+    )
+    assert quotes(text) == ["his fighters would pull back heavy weapons within 24 hours"]
+
+
 # -- speculation, conditionals, denials -------------------------------------------------
 
 
