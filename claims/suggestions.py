@@ -604,10 +604,6 @@ _NOT_NAMES = {
     "last",
     "next",
     "previous",
-    "local",
-    "national",
-    "federal",
-    "regional",
     "state",
     "wire",
 }
@@ -902,13 +898,48 @@ class _Mention:
     pronoun: str | None = None
 
 
+class _Run:
+    """A capitalised run of words, as re.Match would give it (start, end, group)."""
+
+    __slots__ = ("_end", "_start", "_text")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self) -> str:
+        return self._text[self._start : self._end]
+
+
+_CONNECTOR_RE = re.compile(r"\s+(?:of|in|for|on)\s+(?:the\s+)?")
+
+
+def _org_runs(text: str, start: int, end: int) -> list[_Run]:
+    """Capitalised runs, with an organisation's "of"/"in" kept inside its name: "Office of
+    Energy Markets", "United Nations Mission in Kharvan"."""
+    runs = [_Run(text, m.start(), m.end()) for m in _NAME_RUN_RE.finditer(text, start, end)]
+    merged: list[_Run] = []
+    for run in runs:
+        if merged:
+            prev = merged[-1]
+            gap = _CONNECTOR_RE.fullmatch(text, prev.end(), run.start())
+            if gap and prev.group().split()[-1].lower() in _ORG_WORDS:
+                merged[-1] = _Run(text, prev.start(), run.end())
+                continue
+        merged.append(run)
+    return merged
+
+
 def _name_mentions(text: str, start: int, end: int, people: _People) -> list[_Mention]:
     """Capitalised runs in [start, end) that name a person or an organisation."""
     out: list[_Mention] = []
-    for m in _NAME_RUN_RE.finditer(text, start, end):
+    for m in _org_runs(text, start, end):
         run = m.group()
-        # Sentence-initial common words glue onto names ("On Wednesday, Kofi"): runs are
-        # split at commas by the regex already; drop leading non-name words.
         cleaned = _clean_name(run)
         lead = text[max(start, m.start() - 6) : m.start()]
         if cleaned is None:
