@@ -1049,7 +1049,13 @@ def _attributions(text: str, s: _Sentence) -> list[_Attribution]:
             r"\s+((?:the|a|an)\s+[^,.;]{1,60}?|[A-Z][^,.;]{1,60}?)(?=[,.;]|$)", after_text
         )
         lead = before.rstrip()
-        if lead.endswith((",", ",”", ',"', "”", '"')) and inv and verb not in _COMMIT_VERBS:
+        if (
+            lead.endswith((",", ",”", ',"', "”", '"'))
+            and inv
+            and verb not in _COMMIT_VERBS
+            # '..., said the agency would ...' is "X, said <claim>", not an inverted speaker.
+            and not _ANY_TRIGGER_RE.search(inv.group(1))
+        ):
             subj_s = m.end() + inv.start(1)
             subj_e = m.end() + inv.end(1)
             tail = re.match(r"[^.;]*", text[subj_e : s.end])
@@ -1308,6 +1314,14 @@ class _Reader:
                 return self._last_person(start, "m" if p in {"he", "his"} else "f")
             if p in {"it", "its"}:
                 key = _title_key(phrase)
+                if p == "its" and key and not _is_org_title(key):
+                    # "its chairman said": the person with that title, named before or
+                    # just after.
+                    return (
+                        self.title_holder.get(key)
+                        or self._last_person(start, None)
+                        or self._next_person(end)
+                    )
                 if p == "its" and key:
                     return self._org_for_title(key, start, end, sent_start)
                 subj = self._sentence_subject(sent_start, start)
