@@ -139,7 +139,11 @@ _ACCORDING_RE = re.compile(r"\baccording to\b", re.I)
 _TRIGGERS: list[tuple[re.Pattern[str], float, str]] = [
     (re.compile(r"\b(?:will|shall|won['’]t|wo n't)\b|\w['’]ll\b", re.I), 0.85, "will"),
     (
-        re.compile(r"\bwould\b(?!\s+(?:not\s+)?have\b)|\bwouldn['’]t\b(?!\s+have\b)", re.I),
+        # "would have to" is a future obligation; "would have gone" a counterfactual past.
+        re.compile(
+            r"\bwould\b(?!\s+(?:not\s+)?have\s+(?!to\b))|\bwouldn['’]t\b(?!\s+have\s+(?!to\b))",
+            re.I,
+        ),
         0.75,
         "would",
     ),
@@ -196,7 +200,7 @@ _DAY_HINT_RE = re.compile(
 _SPECULATION_RE = re.compile(r"\b(?:could|might|may)\b", re.I)
 _PAST_GOVERNOR_RE = re.compile(
     r"\bhad\s+(?:already\s+|previously\s+|earlier\s+|long\s+|never\s+)?"
-    r"(?:agreed|decided|said|announced|promised|planned|expected|hoped|been)\b",
+    r"(?:agreed|decided|planned|expected|hoped|been)\b",
     re.I,
 )
 _UNSAID_RE = re.compile(
@@ -674,6 +678,7 @@ _CLAUSE_SPLIT_RE = re.compile(
     r";\s+|,\s+(?:while|whereas|but|although|though)\s+|\s+but\s+"
     r"|,\s+and\s+(?=(?:the\s+|a\s+|its\s+|his\s+|her\s+|their\s+)?[\w\-’']+\s+(?:said|says|will|would|is|are|was|were)\b)"
     r"|\s+and\s+that\s+"
+    r"|,?\s+and\s+(?=(?:also\s+)?(?:said|says|told|added|announced)\b)"
 )
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -1016,7 +1021,7 @@ _ADVERBIALS = (
     r"message|video|filing|report|update|email|e-mail|podcast|broadcast|address|appearance|conference)"
     r"|at\s+an?\s+[\w\-’' ]{0,40}?(?:conference|briefing|meeting|rally|event|hearing|session|summit)"
     r"|on\s+(?:his|her|its|their)\s+[\w\- ]{0,30}?(?:account|platform|page|website|site|channel|feed)"
-    r"|(?:late\s+|early\s+)?on\s+[A-Z]\w+(?:\s+(?:morning|afternoon|evening|night))?"
+    r"|(?:late\s+|early\s+)?(?:on|last)\s+[A-Z]\w+(?:\s+(?:morning|afternoon|evening|night))?"
     r"|(?:last|this|earlier\s+this)\s+(?:week|month|morning|afternoon|evening)"
     r"|yesterday|today|earlier|later|again|also|repeatedly|privately|publicly|by\s+telephone"
     r"|after\s+[\w\-’' ]{0,60}?(?=\s+that\b|,)|on\s+X|in\s+\w+)"
@@ -1150,7 +1155,10 @@ class _Resolved:
 
 
 _GAP_RE = re.compile(r"[\s,:;—-]*")
-_LEAD_DAY_RE = re.compile(r"\s*(?:(?:Late|Early|Earlier|Later)\s+)?[Oo]n\s+[^,]{3,30},")
+_LEAD_DAY_RE = re.compile(
+    r"\s*(?:(?:Late|Early|Earlier|Later)\s+)?(?:[Oo]n|[Ll]ast)\s+[^,]{3,30},"
+    r"|\s*(?:Yesterday|Earlier today)\b[^,]{0,20},"
+)
 _LEAD_WORD_RE = re.compile(r"(?:that|and|but|then)\s+")
 _EDGE_CHARS = " ,;:“”\"'‘’—-\n"
 
