@@ -955,6 +955,8 @@ def _name_mentions(text: str, start: int, end: int, people: _People) -> list[_Me
                 if cleaned is None:
                     continue
                 run_start = m.start() + len(parts[0]) + 1
+                # "The United Nations", "The Valmora Port Authority": an institution.
+                lead = "the "
             else:
                 continue
         else:
@@ -1312,8 +1314,14 @@ class _Reader:
             # "Nordvolt Energy's chief executive, Hanne Ribe": the person, not the owner.
             return people[-1].entity
         if not phrase:
-            # "X agreed to buy Y ... and said it expected ...": the sentence's subject.
-            return self._sentence_subject(sent_start, start)
+            # "X agreed to buy Y ... and said it expected ...": the sentence's subject, a
+            # name or a title ("A magistrate on Monday set ... and said she would ...").
+            subj = self._sentence_subject(sent_start, start)
+            if subj is not None:
+                return subj
+            opening = " ".join(text[sent_start:start].split()[:4])
+            key = _title_key(opening)
+            return self.title_holder.get(key) if key else None
         pm = re.match(r"^(he|she|they|it|i|we|his|her|its)\b", low)
         if pm:
             p = pm.group(1)
