@@ -108,29 +108,6 @@ _COMMIT_VERBS = {
     "forecast",
     "forecasts",
 }
-_PRESENT_SPEECH = {
-    "says",
-    "tells",
-    "adds",
-    "announces",
-    "writes",
-    "insists",
-    "warns",
-    "states",
-    "declares",
-    "confirms",
-    "predicts",
-    "forecasts",
-    "claims",
-    "assures",
-    "threatens",
-    "denies",
-    "promises",
-    "pledges",
-    "vows",
-    "estimates",
-    "projects",
-}
 
 _SPEECH_RE = re.compile(rf"(?<![\w\-])(?:{_SPEECH_VERBS})\b")
 _ACCORDING_RE = re.compile(r"\baccording to\b", re.I)
@@ -617,7 +594,6 @@ _NAME_TOKEN = (
     r"|\b(?:de|van|von|der|den|da|di|du|la|le|al|bin|ibn|del|dos|das|ter)(?=\s+[A-Z]))"
 )
 _NAME_RUN_RE = re.compile(rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN})*")
-_PRONOUN_RE = re.compile(r"\b(he|she|his|her|him|it|its|they|their|I|we|our|my)\b")
 
 _ABBREVIATIONS = {
     "mr",
@@ -680,7 +656,6 @@ _CLAUSE_SPLIT_RE = re.compile(
     r"|\s+and\s+that\s+"
     r"|,?\s+and\s+(?=(?:also\s+)?(?:said|says|told|added|announced)\b)"
 )
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -897,10 +872,7 @@ def _is_place(name: str) -> bool:
 class _Mention:
     start: int
     end: int
-    entity: _Entity | None  # None: an unresolved title or pronoun
-    kind: str  # "name" | "title" | "pronoun" | "org-title"
-    title: str | None = None
-    pronoun: str | None = None
+    entity: _Entity | None
 
 
 class _Run:
@@ -992,7 +964,7 @@ def _name_mentions(text: str, start: int, end: int, people: _People) -> list[_Me
         for t in titles:
             if t not in {"of", "the", "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "messrs", "messrs."}:
                 ent.titles.add(t.rstrip("."))
-        out.append(_Mention(run_start, m.end(), ent, "name"))
+        out.append(_Mention(run_start, m.end(), ent))
     return out
 
 
@@ -1010,7 +982,6 @@ class _Attribution:
     subject_start: int
     subject_end: int
     after: bool  # True: it closes the claim before it ("..., X said")
-    present: bool  # "says": the reporter's present, not a dated speech
 
 
 _CONJ_RE = re.compile(
@@ -1076,7 +1047,6 @@ def _attributions(text: str, s: _Sentence) -> list[_Attribution]:
                     subj_s,
                     subj_e,
                     True,
-                    verb in _PRESENT_SPEECH,
                 )
             )
             continue
@@ -1117,18 +1087,14 @@ def _attributions(text: str, s: _Sentence) -> list[_Attribution]:
         if after:
             tail = re.match(r"[^.;]*", text[m.end() : s.end])
             end = m.end() + (tail.end() if tail else 0)
-        out.append(
-            _Attribution(
-                subj_s, end, vstart, m.end(), subj_s, vstart, after, verb in _PRESENT_SPEECH
-            )
-        )
+        out.append(_Attribution(subj_s, end, vstart, m.end(), subj_s, vstart, after))
     for m in _ACCORDING_RE.finditer(text, s.start, s.end):
         tail = re.match(r"\s+([^,.;]+)", text[m.end() : s.end])
         if not tail:
             continue
         subj_s = m.end() + tail.start(1)
         subj_e = m.end() + tail.end(1)
-        out.append(_Attribution(m.start(), subj_e, m.start(), m.end(), subj_s, subj_e, True, False))
+        out.append(_Attribution(m.start(), subj_e, m.start(), m.end(), subj_s, subj_e, True))
     return out
 
 
