@@ -146,6 +146,17 @@ _TRIGGERS: list[tuple[re.Pattern[str], float, str]] = [
         0.8,
         "promise",
     ),
+    # "promised a compensation scheme", "ruled out a freeze": the commitment is the object.
+    (
+        re.compile(
+            r"\b(?:promised|promises|pledged|pledges|vowed|vows)\b(?!\s+to\b)"
+            r"|\b(?:ruled|rules|ruling)\s+out\b",
+            re.I,
+        ),
+        0.7,
+        "promise",
+    ),
+    (re.compile(r"\b(?:is|are)\s+(?:now\s+|also\s+)?due\b", re.I), 0.65, "plan"),
     (
         re.compile(
             r"\b(?:is|are|was|were|'s|’s|am)\s+(?:still\s+|now\s+|actively\s+|also\s+)?"
@@ -1495,8 +1506,11 @@ class _Reader:
             if chosen is not None:
                 at = chosen.at
                 day = chosen.day
-                # Cut the attribution words out of the claim's span.
-                if at.after and start <= at.start < end:
+                # Cut the attribution words out of the claim's span; a commitment verb
+                # ("promised a new scheme") stays in it.
+                if at.verb_start <= cand.trigger < at.verb_end:
+                    start = max(start, cand.trigger)
+                elif at.after and start <= at.start < end:
                     end = at.start
                 elif not at.after and start <= at.end <= end and at.verb_start >= start:
                     start = at.end
@@ -1566,6 +1580,10 @@ class _Reader:
     @staticmethod
     def _attribution_for(cand: _Candidate, resolved: list[_Resolved]) -> _Resolved | None:
         """The attribution that covers a reported clause, nearest first."""
+        # "X promised a new scheme": the speech verb is the commitment itself.
+        for r in resolved:
+            if r.at.verb_start <= cand.trigger < r.at.verb_end:
+                return r
         # "X said (that) <claim>" inside the clause, before the future marker.
         inside = [
             r for r in resolved if not r.at.after and cand.start <= r.at.verb_start < cand.trigger
@@ -1609,6 +1627,8 @@ class _Reader:
         )
         if lead and _ANY_TRIGGER_RE.search(s, lead.end()):
             s = s[lead.end() :]
+        if name is not None and _VERB_FIRST_RE.match(s):
+            s = f"{name} {s}"  # "promised a new scheme" -> "X promised a new scheme"
         if name is not None:
             s = re.sub(r"^(?:he|she|I)\b", name, s)
             s = re.sub(r"^(?:his|her|my)\s+", f"{name}'s ", s)
@@ -1625,6 +1645,10 @@ class _Reader:
         return s
 
 
+_VERB_FIRST_RE = re.compile(
+    r"(?:promised|promises|pledged|pledges|vowed|vows|ruled|rules|threatened|threatens|"
+    r"denied|denies|predicted|predicts|forecast)\b"
+)
 _STOP_WORDS = frozenset(
     [
         "would",

@@ -115,6 +115,18 @@ def test_a_denial_of_a_future_event_is_a_claim() -> None:
     assert s.statement == "The port will not close during the strike."
 
 
+def test_a_promise_or_a_ruling_out_with_an_object_is_a_claim() -> None:
+    text = "Mayor Ana Ruiz promised a new bus route by the summer."
+    s = one(text)
+    assert text[s.quote_start : s.quote_end] == "promised a new bus route by the summer"
+    assert s.claimant == "Ana Ruiz"
+    assert s.statement == "Ana Ruiz promised a new bus route by the summer."
+    assert s.claim_type == "promise"
+    assert quotes("The minister ruled out a freeze on rents.") == [
+        "The minister ruled out a freeze on rents"
+    ]
+
+
 # -- attribution ------------------------------------------------------------------------
 
 
