@@ -48,7 +48,8 @@ Conventions
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -1215,21 +1216,33 @@ class _Reader:
                 if pm and not any(o.start > n.end and o.start < n.end + pm.start() for o in names):
                     n.entity.gender = "m" if pm.group(1) in {"he", "his", "him"} else "f"
         self.mentions.sort(key=lambda mm: mm.start)
+        # Sorted offsets for bisection: every look-up below stays logarithmic, so a huge
+        # body is read in linear time.
+        self.mention_starts = [mm.start for mm in self.mentions]
+        self.quotes.sort()
+        self.quote_starts = [qs for qs, _ in self.quotes]
 
     # -- resolution -------------------------------------------------------------------
 
     def _quoted(self, pos: int) -> bool:
-        return any(qs < pos < qe for qs, qe in self.quotes)
+        i = bisect_left(self.quote_starts, pos) - 1
+        return i >= 0 and pos < self.quotes[i][1]
+
+    def _before(self, pos: int) -> Iterator[_Mention]:
+        """Mentions starting before ``pos``, nearest first."""
+        for i in range(bisect_left(self.mention_starts, pos) - 1, -1, -1):
+            yield self.mentions[i]
+
+    def _from(self, pos: int) -> Iterator[_Mention]:
+        """Mentions starting at or after ``pos``, in order."""
+        for i in range(bisect_left(self.mention_starts, pos), len(self.mentions)):
+            yield self.mentions[i]
 
     def _last_person(self, pos: int, gender: str | None, *, org: bool = False) -> _Entity | None:
         # Names inside quotes are the speaker's words: "he added" after a quote about
         # Mr. Putin is still the speaker.
-        for mm in reversed(self.mentions):
-            if (
-                mm.start >= pos
-                or mm.entity is None
-                or (self._quoted(mm.start) and not self._quoted(pos))
-            ):
+        for mm in self._before(pos):
+            if mm.entity is None or (self._quoted(mm.start) and not self._quoted(pos)):
                 continue
             ent = mm.entity
             if ent.is_org != org:
@@ -1240,21 +1253,23 @@ class _Reader:
         return None
 
     def _next_person(self, pos: int) -> _Entity | None:
-        for mm in self.mentions:
-            if mm.start > pos and mm.entity is not None and not mm.entity.is_org:
+        for mm in self._from(pos + 1):
+            if mm.entity is not None and not mm.entity.is_org:
                 return mm.entity
         return None
 
     def _next_org(self, pos: int) -> _Entity | None:
-        for mm in self.mentions:
-            if mm.start > pos and mm.entity is not None and mm.entity.is_org:
+        for mm in self._from(pos + 1):
+            if mm.entity is not None and mm.entity.is_org:
                 return mm.entity
         return None
 
     def _sentence_subject(self, sent_start: int, pos: int) -> _Entity | None:
         """The entity named first in a sentence, before ``pos`` ("Tallyfold ... plans to")."""
-        for mm in self.mentions:
-            if sent_start <= mm.start < pos and mm.entity is not None:
+        for mm in self._from(sent_start):
+            if mm.start >= pos:
+                break
+            if mm.entity is not None:
                 if text_gap_is_subject(self.text[sent_start : mm.start]):
                     return mm.entity
                 return None
@@ -1262,9 +1277,9 @@ class _Reader:
 
     def _org_for_title(self, key: str, start: int, end: int, sent_start: int) -> _Entity | None:
         """An organisation noun ("the company", "its operator") to the organisation meant."""
-        for ent in reversed([mm.entity for mm in self.mentions if mm.start < start and mm.entity]):
-            if ent.is_org and key in ent.name.lower():
-                return ent
+        for mm in self._before(start):
+            if mm.entity is not None and mm.entity.is_org and key in mm.entity.name.lower():
+                return mm.entity
         for ent in self.people.entities:
             if ent.is_org and key in ent.name.lower():
                 return ent
@@ -1281,7 +1296,12 @@ class _Reader:
         """The entity a subject phrase names or points back to."""
         text = self.text
         sent_start = start if sent_start is None else sent_start
-        names = [mm for mm in self.mentions if mm.start >= start and mm.end <= end and mm.entity]
+        names = []
+        for mm in self._from(start):
+            if mm.start >= end:
+                break
+            if mm.end <= end and mm.entity is not None:
+                names.append(mm)
         people = [mm for mm in names if not mm.entity.is_org]  # type: ignore[union-attr]
         phrase = text[start:end].strip()
         low = phrase.lower()
@@ -1474,14 +1494,21 @@ class _Reader:
                     quote_speaker[q] = last
 
         results: list[Suggestion] = []
+        by_claimant: dict[str, list[Suggestion]] = {}
         for s, resolved in zip(self.sentences, per_sentence, strict=True):
             quotes = para_quotes[s.paragraph]
             for cand in self.candidates(s, quotes):
                 one = self._suggest_one(cand, resolved, quote_speaker)
+                if one is None:
+                    continue
                 # News copy states a claim, then quotes the speaker saying it again: one
-                # claim per checkable event, at its first statement.
-                if one is not None and not any(_restates(k, one) for k in results):
-                    results.append(one)
+                # claim per checkable event, at its first statement. Only the speaker's
+                # last few claims are compared, so a huge body stays linear.
+                earlier = by_claimant.setdefault(one.claimant or "", [])
+                if any(_restates(k, one) for k in earlier[-_RESTATE_WINDOW:]):
+                    continue
+                earlier.append(one)
+                results.append(one)
         return results
 
     def _suggest_one(
@@ -1645,6 +1672,7 @@ class _Reader:
         return s
 
 
+_RESTATE_WINDOW = 12
 _VERB_FIRST_RE = re.compile(
     r"(?:promised|promises|pledged|pledges|vowed|vows|ruled|rules|threatened|threatens|"
     r"denied|denies|predicted|predicts|forecast)\b"

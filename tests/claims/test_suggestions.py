@@ -287,6 +287,22 @@ def test_nothing_in_nothing_out() -> None:
     assert suggest_claims("   \n\n  ", WED) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"We will win on Friday, she said',  # a quote never closed
+        "” will ” said “ would ,, . ? Mr. . he said",
+        "Mr. said will would. He. She said. “”",
+        "will " * 500,
+        "The vote will be held on 31/02/2025, Ana Ruiz said.",
+    ],
+)
+def test_odd_text_gives_spans_inside_the_text_and_never_raises(text: str) -> None:
+    for s in suggest_claims(text, WED):
+        assert 0 <= s.quote_start < s.quote_end <= len(text)
+        assert 0.0 <= s.score <= 1.0
+
+
 # -- the seed article -------------------------------------------------------------------
 
 
