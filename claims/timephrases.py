@@ -51,7 +51,67 @@ Conventions
   season ends on a month end, so it is "month"; a half ends on a quarter end.
 * Numeric dates are US month/day/year ("10/31/2025"), except that a first
   number above 12 can only be a day ("31/10/2025"). Impossible dates
-  ("February 30") are not recognised.
+  ("February 30") are not recognised. Dotted dates are European, day first
+  ("31.10.2025"). A month/day without a year ("2/15") is a date only after a
+  day preposition ("on 2/15", "by 2/15") or as the whole phrase: in running
+  text it is as often a fraction or a score ("3/4 of voters").
+* Abbreviations: "Thu", "Thurs.", "Tue", "Sept.", "Oct."... "Sat", "Sun",
+  "Wed" and "Mon" are also English words ("he sat"), so they are weekdays
+  only after a preposition ("on Sat"), with their dot ("Sat."), or alone.
+* Ordinal days: "the 24th" is this month's 24th if still to come, else the next
+  month's; bare (without "on", "by"...) only when nothing but punctuation or a
+  small word ("at", "and", "when"...) follows ("the 24th president" is not a
+  date). "first of March", "the twenty-first of October" are days too.
+* "Friday the 13th" is the nearest 13th that falls on a Friday. A year after
+  "the" and before a noun is a name, not a date ("the 2030 plan").
+* "three Fridays from now" is the third Friday strictly after the reference.
+  "Wednesday of next week" is "Wednesday next week".
+* A time of day next to a day ("by 5 p.m. Friday", "at noon tomorrow") is part
+  of the expression; windows stay whole days.
+* "for a month" (a duration from now) is read as "within a month", when a
+  marker of the future comes before it in the sentence ("will be honoured for
+  a month"); else it measures the past ("we have waited for eight months") and
+  is no date. A phrase alone ("for a month") is read as a window.
+* A phrase tied to an event whose date the text does not give ("before the next
+  election", "by the summer recess", "ahead of the vote") is recognised, vague
+  and without a date.
+* "since Monday", "since the 3rd" look back: the most recent such day on or
+  before the reference.
+* A weekday is not a date before a noun it describes ("Sunday opening",
+  "Saturday trading", "the Sunday Times"), in a recurrence ("every Friday")
+  or in a named day ("Good Friday", "Super Tuesday").
+
+Finding phrases in running text (``find_time_phrases``)
+-------------------------------------------------------
+* The finder runs the same rule table over a whole sentence or paragraph and
+  returns every expression, in order and without overlaps. Where two readings
+  overlap the longer match wins (before the words in front are added: "through
+  Nov. 2" is a day, not "through Nov." a month), then the wider span, then the
+  more specific (earlier) rule.
+* "through Friday", "up to Friday" are deadlines, like "by Friday".
+* A span covers the expression's leading words: "by the end of next month",
+  "within the next two weeks", "sometime during the next two weeks", "no later
+  than Friday", "on Friday morning". It leaves out "for" and, before a single
+  day, "in": those belong to the verb or the noun ("scheduled for Thursday",
+  "in Tuesday's vote"). A sentence's full stop is left out; an abbreviation
+  keeps its dot ("Oct.", "Thu.", "a.m.").
+* ``past`` is True when the window ends before the reference, or ends on it
+  while looking back ("earlier this week", "over the past month",
+  "earlier today").
+* ``backwards=True`` reads a day that has no direction of its own (bare or
+  "on" weekdays, month-days without a year, "the 14th", "2/15") as the most
+  recent one on or before the reference, and a month or season without one
+  ("in August", "over the summer") as the most recent that has begun: the day a statement was made, in a
+  report published later ("Trump said on Thursday..." in a Friday article is
+  the day before). "next Tuesday", "by Friday", "yesterday" keep their
+  reading.
+* Edited copy capitalises months and weekdays, so in text that has both cases a
+  month or weekday written in lower case is not one ("protesters will march",
+  "talks may fail"); all-lower-case text is read as written.
+* "the following day", "the next day", "a day later" count from the single day
+  named last before them in the same text; with none, they are not a date.
+* Spans are offsets into the text given, whatever its spacing, line breaks or
+  curly quotes.
 
 Why hand-written rather than ``dateparser``
 ------------------------------------------
@@ -63,8 +123,9 @@ May" come back as None), or of vagueness ("soon" is None, indistinguishable
 from garbage), and it is not built for phrases inside a sentence: of the 100
 phrases in ``bench/bench_timephrases.py`` it returned a date for 37. It is
 also slow. On a busy 2-core machine that benchmark measured ``dateparser.parse``
-at 40-65 phrases/s (about 1,150 with ``languages=["en"]``), and this module at
-26,000-40,000 phrases/s (best pass about 57,000).
+at 40-65 phrases/s (about 1,000 with ``languages=["en"]``), and this module at
+24,000-27,000 phrases/s wall-clock under load, 54,000-68,000 per CPU-second (see
+bench/README.md, "Time phrases").
 
 This module is a list of regular expressions, compiled once at import, tried
 most specific first; each hands its match to a small handler that does the
@@ -80,9 +141,10 @@ would fall outside ``datetime.date``'s range, comes back with
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -267,6 +329,10 @@ _DAY_PREPOSITIONS: dict[str, str] = {
     "beginning": "on",
     "since": "on",
     "as of": "on",
+    "through": "by",
+    "thru": "by",
+    "up to": "by",
+    "up until": "by",
 }
 
 
@@ -346,7 +412,10 @@ _WEEKDAY_RE = (
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
     r"|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun"
 )
-_WEEKDAY_TOKENS = frozenset(_WEEKDAY_RE.replace("(?:rs?)?", "").split("|")) | {"thur", "thurs"}
+_WEEKDAY_TOKENS = frozenset(
+    (*(n.lower() for n in _WEEKDAY_NAMES), "mon", "tue", "tues", "wed", "thu", "thur", "thurs")
+    + ("fri", "sat", "sun")
+)
 # Abbreviations that are also English words ("he sat", "the sun", "they wed"): read as a
 # weekday only with support (see _abbreviation_supported).
 _AMBIGUOUS_WEEKDAYS = frozenset({"mon", "wed", "sat", "sun"})
@@ -590,14 +659,15 @@ def _upcoming(make: Callable[[int], _Period], ref: date, choice: str, strict: bo
     """Pick the occurrence of a yearly period (a month, quarter, season...) the phrase means.
 
     choice "this": the current one, or the next once it is over;
-    "next": the first that starts after ref; "last": the last that ended before ref.
+    "next": the first that starts after ref; "last": the last that ended before ref;
+    "recent": the last that started on or before ref (reading backwards).
     """
     # A yearly period starts in its own year (winter: December), so the one we want
     # starts between last year and next year; build them lazily, nearest first.
-    if choice == "last":
+    if choice in ("last", "recent"):
         for year in range(ref.year, ref.year - 3, -1):
             period = make(year)
-            if period.end < ref:
+            if (period.end < ref) if choice == "last" else (period.start <= ref):
                 return period
     else:
         after_ref = choice == "next" or strict
@@ -741,6 +811,8 @@ _PERIOD_MODIFIERS: dict[str, str] = {
 
 
 def _period_mod(m: re.Match[str], text: str) -> str | None:
+    if text.startswith("'s ", m.end()):
+        return None  # "hit by last week's floods": the "by" is the noun's, not the period's
     return _preceding(text, m.start(), _PERIOD_MODIFIERS)
 
 
@@ -845,6 +917,11 @@ def _apply_modifier(mod: str | None, period: _Period, ref: date) -> Window:
         f"not before {period.label}: from {_fmt_day(period.start)}, no end date",
         vague=True,
     )
+
+
+def _reads_back(mod: str | None) -> bool:
+    """A month or season has no direction of its own unless a deadline word gives one."""
+    return _PERIOD_MODIFIERS.get(mod or "", "window") in ("window", "early", "mid", "late")
 
 
 def _year_from_spec(year: str | None, relative: str | None, ref: date) -> int | None:
@@ -1000,19 +1077,26 @@ def _handle_ordinal_day(
         following = text[m.end() :]
         if following[:1] == " " and following[1:].split(" ", 1)[0] not in _AFTER_BARE_ORDINAL:
             return None
+    if m["wd"]:
+        pre = _day_pre(m, text)
     strict = _strict(pre)
     first = ref.replace(day=1)
+    # "Friday the 13th" is the nearest 13th that is a Friday: up to 14 months away.
+    weekday = _weekday_number(m["wd"]) if m["wd"] else None
+    months = 28 if weekday is not None else 13
     if (backwards and _DAY_PREPOSITIONS.get(pre or "on") == "on") or pre == "since":
-        for k in range(0, -13, -1):
+        for k in range(0, -months, -1):
             month = _add_months(first, k)
             d = _valid_date(month.year, month.month, day)
-            if d is not None and d <= ref:
+            if d is not None and d <= ref and weekday in (None, d.weekday()):
                 return _day_window(d, pre)
         return None
-    for k in range(13):
+    for k in range(months):
         month = _add_months(first, k)
         d = _valid_date(month.year, month.month, day)
-        if d is not None and (d > ref or (d == ref and not strict)):
+        if d is None or weekday not in (None, d.weekday()):
+            continue
+        if d > ref or (d == ref and not strict):
             return _day_window(d, pre)
     return None
 
@@ -1243,6 +1327,12 @@ _WEEKDAY_NOUNS = frozenset(
     ]
 )
 _RECURRING_BEFORE = ("every ", "each ", "on a ", "a ", "any ")
+# Named days that are not the plain weekday: "Good Friday", "Super Tuesday", "Black Friday".
+_NAMED_DAY_BEFORE = tuple(
+    f"{w} "
+    for w in ("good", "black", "cyber", "super", "bloody", "ash", "palm", "holy", "maundy")
+    + ("easter", "whit", "giving", "small business", "manic", "blue")
+)
 
 
 def _weekday_is_a_day(m: re.Match[str], text: str, pre: str | None) -> bool:
@@ -1250,11 +1340,14 @@ def _weekday_is_a_day(m: re.Match[str], text: str, pre: str | None) -> bool:
     rel, post, end = m["rel"], m["post"], m.end()
     if rel is None and post is None and not m["part"]:
         after = text[end + 1 : end + 24].split(" ", 1)[0] if text.startswith(" ", end) else ""
+        after = after.rstrip(_EDGE_CHARS)
         if after in _WEEKDAY_NOUNS:
             return False
-        before = text[max(0, m.start() - 7) : m.start()]
+        before = text[max(0, m.start() - 15) : m.start()]
         if pre is None and before.endswith(_RECURRING_BEFORE):
             return False
+    if rel is None and text.endswith(_NAMED_DAY_BEFORE, 0, m.start()):
+        return False
     if m["wd"] in _AMBIGUOUS_WEEKDAYS:
         # "sat", "sun", "wed", "mon": a weekday only as "on Sat", "Sat." or the whole phrase.
         return bool(rel or pre or _whole(m, text) or text.startswith(".", m.end("wd")))
@@ -1306,6 +1399,14 @@ def _handle_ago(m: re.Match[str], text: str, ref: date, backwards: bool = False)
     )
 
 
+# "for a month" is a window from now only in a statement about the future ("cards will be
+# honoured for a month"); after "have been", "lobbied"... it measures the past.
+_FUTURE_BEFORE_RE = re.compile(
+    r"\b(?:will|would|shall|'ll|going to|plans? to|set to|to be|to stay|to remain|expects?"
+    r"|expected|intends? to|wants? to|promised to|pledged to|vowed to)\b"
+)
+
+
 def _handle_next_amount(
     m: re.Match[str], text: str, ref: date, backwards: bool = False
 ) -> Window | None:
@@ -1313,6 +1414,12 @@ def _handle_next_amount(
     amount = _amount(m)
     if amount is None:
         return None
+    if (
+        m.start() > 0
+        and text.startswith("for ", m.start())
+        and not _FUTURE_BEFORE_RE.search(text, max(0, m.start() - 60), m.start())
+    ):
+        return None  # "we have been patient for eight months": a duration, not a window
     precision = _UNIT_PRECISION[amount.unit]
     if m.groupdict().get("dir") in ("past", "last", "previous", "preceding"):
         start = _shift(ref, amount, -1)
@@ -1353,6 +1460,17 @@ def _handle_next_one(
     return _window(due, ref, precision, f"by {_fmt_day(due)} (within {words} of {_fmt_short(ref)})")
 
 
+# "the first cut in two years", "its highest level in six months": a look back, not a date.
+_SUPERLATIVE_BEFORE_RE = re.compile(
+    r"\b(?:first|highest|lowest|biggest|largest|smallest|worst|best|strongest|weakest"
+    r"|fastest|slowest|most|least|only|longest|sharpest|steepest|deepest|hottest|coldest"
+    r"|wettest|driest|busiest|quietest|cheapest|dearest)\b"
+    # Up to three words between, none of them a verb of the future ("the first trains will
+    # run in two weeks" is a date).
+    r"(?: (?!(?:will|would|shall|should|could|can|may|must|to|be|is|are|run|runs)\b)[a-z]+){0,3} ?$"
+)
+
+
 def _handle_point_amount(
     m: re.Match[str], text: str, ref: date, backwards: bool = False
 ) -> Window | None:
@@ -1360,6 +1478,10 @@ def _handle_point_amount(
     amount = _amount(m)
     if amount is None or text.endswith("every ", 0, m.start()):
         return None  # "every 20 minutes from Monday" is a frequency
+    if text.startswith("in ", m.start()) and _SUPERLATIVE_BEFORE_RE.search(
+        text, max(0, m.start() - 40), m.start()
+    ):
+        return None  # "the highest level in two months" looks back
     base = ref
     anchor = m.groupdict().get("anchor") or ""
     if anchor.endswith("tomorrow"):
@@ -1476,6 +1598,8 @@ def _handle_season(
             choice = "next"
         elif rel and rel.split()[-1] in ("last", "past"):
             choice = "last"
+        elif backwards and rel in (None, "the") and _reads_back(mod):
+            choice = "recent"
         mod_kind = _PERIOD_MODIFIERS.get(mod or "")
         period = _upcoming(lambda y: _season_period(season, y), ref, choice, mod_kind == "before")
         if mod_kind == "by" and _month_end(period.start.year, period.start.month) < ref:
@@ -1509,6 +1633,8 @@ def _handle_month(m: re.Match[str], text: str, ref: date, backwards: bool = Fals
             choice = "next"
         elif rel in ("last", "past"):
             choice = "last"
+        elif backwards and _reads_back(mod):
+            choice = "recent"
         strict = _PERIOD_MODIFIERS.get(mod or "") == "before"
         period = _upcoming(lambda y: _month_period(y, month), ref, choice, strict)
     return _apply_modifier(mod, period, ref)
@@ -1555,10 +1681,20 @@ def _handle_relative_period(
     return _apply_modifier(mod, period, ref)
 
 
+def _noun_follows(m: re.Match[str], text: str) -> bool:
+    """A word follows the match that makes it an adjective ("the 2030 plan")."""
+    if not text.startswith(" ", m.end()):
+        return False
+    word = text[m.end() + 1 : m.end() + 24].split(" ", 1)[0].rstrip(_EDGE_CHARS)
+    return word.isalpha() and word not in _AFTER_BARE_ORDINAL
+
+
 def _handle_year(m: re.Match[str], text: str, ref: date, backwards: bool = False) -> Window | None:
     mod = _period_mod(m, text)
     if mod is None and not _whole(m, text):
         return None  # "2026" in running text ("the 2026 midterms")
+    if m[0].startswith("the ") and _noun_follows(m, text):
+        return None  # "in the 2030 plan", "by the 2026 midterms"
     if m["dec"]:
         return _apply_modifier(mod, _decade_period(int(m["dec"])), ref)
     return _apply_modifier(mod, _year_period(int(m["y"])), ref)
@@ -1608,7 +1744,7 @@ _CLOCK_RE = (
     r"|(?:[0-9]{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) o'clock"
     r"|[0-9]{1,2}:[0-9]{2}|noon|midday|midnight)(?: (?:gmt|utc|bst|cet|cest|et|est|edt|pt|pst))?)"
 )
-_WEEKDAY_OPT = rf"(?:(?P<wd>{_WEEKDAY_RE}),? )?"
+_WEEKDAY_OPT = rf"(?:(?P<wd>{_WEEKDAY_RE})\.?,? )?"
 _ORD = r"(?P<ord>st|nd|rd|th)?"
 _AMOUNT_WORDS = _UNIT_TOKENS
 
@@ -1717,14 +1853,20 @@ _SPAN_WORDS: dict[str, str] = dict.fromkeys(
 )
 
 
-def _span_table(*tables: dict[str, str]) -> dict[str, str]:
+def _span_table(*tables: dict[str, str], leave_out: Iterable[str] = ()) -> dict[str, str]:
     # "for" is the verb's, not the date's: "scheduled for Thursday", "planned for June 3".
-    merged = {k: v for table in tables for k, v in table.items() if k != "for"}
+    dropped = {"for", *leave_out}
+    merged = {k: v for table in tables for k, v in table.items() if k not in dropped}
     return {**merged, "the": "span", "on the": "span"}
 
 
 _AMOUNT_SPAN = {k: v for k, v in _SPAN_WORDS.items() if k != "for"}
-_DAY_SPAN = _span_table(_SPAN_WORDS, _DAY_PREPOSITIONS)
+# A single day takes "on"; "in" before it belongs to a noun ("in Tuesday's vote").
+_DAY_SPAN = _span_table(
+    _SPAN_WORDS,
+    _DAY_PREPOSITIONS,
+    leave_out=("in", "during", "within", "throughout", "across", "over", "in just", "in only"),
+)
 _HOLIDAY_SPAN = _span_table(_SPAN_WORDS, _HOLIDAY_PRE)
 _PERIOD_SPAN = _span_table(_SPAN_WORDS, _PERIOD_MODIFIERS)
 
@@ -1769,7 +1911,7 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "month day [year]",
         re.compile(
-            rf"\b{_WEEKDAY_OPT}{_MONTH_RE} ?(?P<of>the )?(?P<d>[0-9]{{1,2}}){_ORD}\b(?!:)"
+            rf"\b(?:{_CLOCK_RE},? (?:on )?)?{_WEEKDAY_OPT}{_MONTH_RE} ?(?P<of>the )?(?P<d>[0-9]{{1,2}}){_ORD}\b(?!:)"
             rf"(?:,? (?P<y>{_YEAR_RE})\b)?"
         ),
         _handle_month_day,
@@ -1780,7 +1922,7 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "day month [year]",
         re.compile(
-            rf"\b{_WEEKDAY_OPT}(?:the )?(?:(?P<d>[0-9]{{1,2}}){_ORD}(?P<of> of)?"
+            rf"\b(?:{_CLOCK_RE},? (?:on )?)?{_WEEKDAY_OPT}(?:the )?(?:(?P<d>[0-9]{{1,2}}){_ORD}(?P<of> of)?"
             rf"|(?P<dw>{_ORDINAL_WORDS_RE}) of) {_MONTH_RE}"
             rf"(?:,? (?P<y>{_YEAR_RE})\b)?"
         ),
@@ -1792,7 +1934,8 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "the 31st",
         re.compile(
-            r"\b(?:(?P<pre>on|by|before|until|till|after|from|since|no later than|on or before) (?:the )?|the )"
+            r"\b(?:(?P<pre>on|by|before|until|till|after|from|since|no later than|on or before) (?:the )?"
+            r"|(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday),? the |the )"
             r"(?P<d>[0-9]{1,2})(?:st|nd|rd|th)\b(?! (?:century|centuries|anniversary|time|floor|place|round|day|week|month|year)s?\b)"
         ),
         _handle_ordinal_day,
@@ -1866,11 +2009,11 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "three Fridays from now",
         re.compile(
-            rf"\b(?P<num>{_NUM_RE}) (?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s"
+            rf"\b(?P<num>{_NUM_RE}) (?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?"
             r" (?:from now|from today|hence|away|time|out)\b"
         ),
         _handle_weekdays_from_now,
-        frozenset(f"{d.lower()}s" for d in _WEEKDAY_NAMES),
+        frozenset(f"{d.lower()}{s}" for d in _WEEKDAY_NAMES for s in ("", "s")),
         prefixes=_DAY_SPAN,
     ),
     _Rule(
@@ -1900,7 +2043,8 @@ _RULES: tuple[_Rule, ...] = (
         "in N units",
         re.compile(
             r"\b(?:in|after) (?:about |around |roughly |approximately |some |another |just |only "
-            rf"|a further |more than |at least |over )?{_AMOUNT_RE}(?:'s|')?(?! (?:ago|before|earlier)\b)"
+            rf"|a further |more than |at least |over )?{_AMOUNT_RE}(?:(?:'s|')(?: time\b)?)?"
+            r"(?! (?:ago|before|earlier|of)\b)"
         ),
         _handle_point_amount,
         _AMOUNT_WORDS,
@@ -1919,7 +2063,8 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "the days ahead",
         re.compile(
-            r"\b(?P<u1>hours|days|weeks|months|years)(?: (?:and|or) (?P<u2>hours|days|weeks|months|years))?"
+            r"\b(?:the )?(?P<u1>hours|days|weeks|months|years)"
+            r"(?: (?:and|or) (?P<u2>hours|days|weeks|months|years))?"
             r" (?:ahead|to come)\b"
         ),
         _handle_vague_window,
@@ -1940,7 +2085,8 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "today / tomorrow",
         re.compile(
-            rf"\b(?:{_CLOCK_RE},? )?(?P<w>{_alternation(_DAY_OFFSETS)})\b(?: at {_CLOCK_RE})?"
+            rf"\b(?:{_CLOCK_RE},? )?(?P<w>{_alternation(_DAY_OFFSETS)})\b"
+            rf"(?: (?:morning|afternoon|evening|night)\b)?(?: at {_CLOCK_RE})?"
         ),
         _handle_today,
         _words(_DAY_OFFSETS) - {"the", "day", "after", "before", "this", "later", "earlier"},
@@ -1951,7 +2097,7 @@ _RULES: tuple[_Rule, ...] = (
         re.compile(
             rf"\b(?:{_CLOCK_RE},? (?:on )?)?"
             rf"(?:(?P<rel>this coming|this|next|last|coming|past|previous|following) )?"
-            rf"(?P<wd>{_WEEKDAY_RE})\b(?: (?:of )?(?P<post>next week|this week|last week|after next)\b)?"
+            rf"(?P<wd>{_WEEKDAY_RE})\b(?:(?<!day)\.)?(?: (?:of )?(?P<post>next week|this week|last week|after next)\b)?"
             r"(?:'s?\b)?(?: (?P<part>morning|afternoon|evening|night|lunchtime)\b)?"
             rf"(?: at {_CLOCK_RE})?"
         ),
@@ -2130,13 +2276,17 @@ class FoundPhrase:
 
 
 _WHITESPACE_RUN_RE = re.compile(r"\S+")
+_ABBREVIATIONS = tuple(
+    {*(t for t in _MONTH_TOKENS if len(t) <= 4), *_WEEKDAY_TOKENS, "a.m", "p.m"}
+    - {"may", "june", "july"}
+)
 # Words that make a window ending on the reference day a look back ("earlier today",
 # "over the past week"), not a deadline.
 _BACKWARD_TOKENS = frozenset({"past", "last", "previous", "preceding", "earlier", "ago", "since"})
 _NAME_GROUPS = ("mon", "wd", "awd")
 
 
-def _normalise_mapped(text: str) -> tuple[str, list[int]]:
+def _normalise_mapped(text: str) -> tuple[str, Sequence[int]]:
     """_normalise without the cut and the edge strip, plus where each character came from.
 
     offsets[i] is the index in `text` of character i of the result, so a match in the
@@ -2150,6 +2300,9 @@ def _normalise_mapped(text: str) -> tuple[str, list[int]]:
         lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text_t)
     if "-" in lower:
         lower = _WORD_HYPHEN_RE.sub(" ", lower)
+    collapsed = " ".join(lower.split())
+    if collapsed == lower:
+        return lower, range(len(lower))  # the common case: single spaces, nothing to map
     parts: list[str] = []
     offsets: list[int] = []
     for m in _WHITESPACE_RUN_RE.finditer(lower):
@@ -2161,7 +2314,7 @@ def _normalise_mapped(text: str) -> tuple[str, list[int]]:
     return "".join(parts), offsets
 
 
-def _names_capitalised(m: re.Match[str], original: str, offsets: list[int]) -> bool:
+def _names_capitalised(m: re.Match[str], original: str, offsets: Sequence[int]) -> bool:
     """Month and weekday names are capitalised in edited copy: "march" and "may" are verbs."""
     for group in _NAME_GROUPS:
         start = m.start(group) if group in m.re.groupindex else -1
@@ -2181,6 +2334,41 @@ def _is_past(window: Window, reference: date, tokens: Iterable[str]) -> bool:
     )
 
 
+# "the following day" counts from the day named before it in the same text ("on Wednesday
+# ... and a vote the following day"); with no such day it is not a date.
+_FOLLOWING_DAY_RE = re.compile(
+    r"\b(?:on )?(?:the following day|the next day|the day after|a day later)\b(?! tomorrow\b)"
+)
+
+
+def _with_following_days(
+    norm: str, taken: list[tuple[int, int, int, Window]]
+) -> list[tuple[int, int, int, Window]]:
+    if not taken or "day" not in norm:
+        return taken
+    added: list[tuple[int, int, int, Window]] = []
+    anchor: Window | None = None
+    k = 0  # taken[:k] end before the current match (taken is sorted and never overlaps)
+    for m in _FOLLOWING_DAY_RE.finditer(norm):
+        while k < len(taken) and taken[k][1] <= m.start():
+            anchor = taken[k][3]
+            k += 1
+        if k < len(taken) and taken[k][0] < m.end():
+            continue  # inside a phrase already found
+        if added and added[-1][1] > (taken[k - 1][1] if k else -1):
+            anchor = added[-1][3]  # "... the following day, and the day after"
+        if anchor is None or anchor.precision != DAY or anchor.due_date is None:
+            continue
+        if anchor.earliest_date != anchor.due_date:
+            continue  # "by Friday ... the next day" has no single day to count from
+        day = anchor.due_date + _ONE_DAY
+        window = _window(
+            day, day, DAY, f"{_fmt_day(day)} (the day after {_fmt_day(anchor.due_date)})"
+        )
+        added.append((m.start(), m.end(), len(_RULES), window))
+    return sorted(taken + added) if added else taken
+
+
 def find_time_phrases(text: str, reference: date, *, backwards: bool = False) -> list[FoundPhrase]:
     """Every time expression in `text`, in order, without overlaps. Never raises.
 
@@ -2188,8 +2376,9 @@ def find_time_phrases(text: str, reference: date, *, backwards: bool = False) ->
     over the words in front that belong to it ("by the end of" next month), is a
     candidate; the longest candidates win, ties going to the earlier (more specific) rule.
     With backwards=True a day that has no direction of its own ("on Thursday", "Oct. 14",
-    "the 14th") is the most recent one on or before the reference: the day a statement
-    was made, in a report published after it.
+    "the 14th") is the most recent one on or before the reference, and a month or season
+    the most recent that has begun: the day a statement was made, in a report published
+    after it. `past` tells a look back ("last week") from a window still to come.
     """
     if isinstance(reference, datetime):
         reference = reference.date()
@@ -2200,7 +2389,7 @@ def find_time_phrases(text: str, reference: date, *, backwards: bool = False) ->
     check_case = any(c.isupper() for c in text) and any(c.islower() for c in text)
     tokens = set(_TOKEN_RE.findall(norm))
     has_digit = _DIGIT_RE.search(norm) is not None
-    candidates: list[tuple[int, int, int, Window]] = []
+    candidates: list[tuple[int, int, int, Window, int]] = []
     for priority, rule in enumerate(_RULES):
         if rule.needs_digit and not has_digit:
             continue
@@ -2216,22 +2405,32 @@ def find_time_phrases(text: str, reference: date, *, backwards: bool = False) ->
             if window is None or not window.recognised:
                 continue
             start, end = m.start(), m.end()
-            while end > start and norm[end - 1] in " .,;:":
-                end -= 1  # "Sept." keeps its dot, a sentence's full stop is not taken
-                if norm[end - 1 : end + 1] == "t." and norm[start:end].endswith("sept"):
-                    end += 1
-                    break
-            if rule.prefixes:
+            if norm[end - 1] == "." and not norm[start : end - 1].endswith(_ABBREVIATIONS):
+                end -= 1  # a sentence's full stop after "October"; "Oct." keeps its dot
+            if rule.prefixes and not (
+                rule.prefixes is _PERIOD_SPAN and norm.startswith("'s ", end)
+            ):
                 pre = _preceding(norm, start, rule.prefixes)
                 if pre is not None:
                     start -= len(pre) + 1
-            candidates.append((start, end, priority, window))
-    candidates.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
+            candidates.append((start, end, priority, window, m.end() - m.start()))
+    # The longest match wins: the rules decide what the expression is, the words in front
+    # only widen it ("through Nov. 2" is the day, not "through Nov." the month). Then the
+    # widest span, then the more specific rule.
+    candidates.sort(key=lambda c: (-c[4], c[0] - c[1], c[2], c[0]))
+    # The spans taken never overlap, so sorted by start they are sorted by
+    # end too, and one bisection finds the only neighbours a candidate could overlap.
     taken: list[tuple[int, int, int, Window]] = []
+    starts: list[int] = []
     for cand in candidates:
-        if all(cand[1] <= t[0] or cand[0] >= t[1] for t in taken):
-            taken.append(cand)
-    taken.sort()
+        i = bisect.bisect_right(starts, cand[0])
+        if i and taken[i - 1][1] > cand[0]:
+            continue
+        if i < len(taken) and taken[i][0] < cand[1]:
+            continue
+        taken.insert(i, cand[:4])
+        starts.insert(i, cand[0])
+    taken = _with_following_days(norm, taken)
     found = []
     for start, end, _, window in taken:
         a, b = offsets[start], offsets[end - 1] + 1
