@@ -12,7 +12,14 @@ Conventions
 * Spans (``quote_start``/``quote_end``) are character offsets into ``text``;
   ``text[quote_start:quote_end]`` is the claim's clause: the sentence without
   its attribution ("..., the minister said on Wednesday") and without the
-  reporting verb in front of it ("X told reporters that ...").
+  reporting verb in front of it ("X told reporters that ..."). A verb that is
+  the commitment itself stays in the span ("promised a new route", "denied that
+  the port would close"); the statement of a denial is negated ("The port will
+  not close").
+* ``statement`` stands alone: the attribution is dropped, a leading "he",
+  "she", "I" or "it" becomes the claimant's name, reported "would" becomes
+  "will". A quote that only restates an earlier suggestion of the same speaker
+  (same window, or shared key words and no window) is not suggested again.
 * A candidate is a clause with a future marker: "will", "won't", "shall",
   "'ll", reported "would" (not "would have"), "is going to", and the verbs of
   plans, promises and decisions ("plans to", "is set to", "is expected to",
@@ -1521,6 +1528,7 @@ class _Reader:
         start, end = cand.start, cand.end
         chosen: _Resolved | None = None
         day: date | None = None
+        denied = False
         if cand.in_quote is not None:
             qs, qe = cand.in_quote
             start, end = max(start, qs + 1), min(end, qe - 1)
@@ -1537,6 +1545,10 @@ class _Reader:
                 # ("promised a new scheme") stays in it.
                 if at.verb_start <= cand.trigger < at.verb_end:
                     start = max(start, cand.trigger)
+                elif not at.after and _DENIAL_RE.search(text, at.verb_start, at.verb_end):
+                    # "denied that the port would close": the quote keeps the denial.
+                    denied = True
+                    start = max(start, at.verb_start)
                 elif at.after and start <= at.start < end:
                     end = at.start
                 elif not at.after and start <= at.end <= end and at.verb_start >= start:
@@ -1581,7 +1593,10 @@ class _Reader:
             quote_start=start,
             quote_end=end,
             statement=self._statement(
-                clause, self._claimant_name(speaker), speaker is not None and speaker.is_org
+                clause,
+                self._claimant_name(speaker),
+                speaker is not None and speaker.is_org,
+                denied=denied,
             ),
             claimant=self._claimant_name(speaker),
             claim_type=self._claim_type(clause, cand.kind, speaker),
@@ -1644,12 +1659,12 @@ class _Reader:
         return "prediction"
 
     @staticmethod
-    def _statement(clause: str, name: str | None, is_org: bool) -> str:
+    def _statement(clause: str, name: str | None, is_org: bool, *, denied: bool = False) -> str:
         s = " ".join(clause.split())
         # "At the end of the call, we agreed that there will be ...": the content only.
         lead = re.match(
             r"^.{0,80}?\b(?:agreed|said|says|announced|believes?|think|thinks|expects?|hopes?|"
-            r"promised|warned|confirmed|insisted|added)\s+that\s+",
+            r"promised|warned|confirmed|insisted|added|denied|denies)\s+that\s+",
             s,
         )
         if lead and _ANY_TRIGGER_RE.search(s, lead.end()):
@@ -1665,6 +1680,12 @@ class _Reader:
         # Reported speech back to direct future: "she would travel" -> "... will travel".
         s = re.sub(r"\bwould not\b", "will not", s, count=1)
         s = re.sub(r"\bwould\b(?!\s+have)", "will", s, count=1)
+        if denied:
+            # "denied that the port would close": the claim is that it will not.
+            if re.search(r"\bwill not\b", s):
+                s = re.sub(r"\bwill not\b", "will", s, count=1)
+            else:
+                s = re.sub(r"\bwill\b", "will not", s, count=1)
         if s and s[0].islower():
             s = s[0].upper() + s[1:]
         if s and s[-1] not in ".!?":
@@ -1673,6 +1694,7 @@ class _Reader:
 
 
 _RESTATE_WINDOW = 12
+_DENIAL_RE = re.compile(r"\bden(?:ied|ies|y)\b")
 _VERB_FIRST_RE = re.compile(
     r"(?:promised|promises|pledged|pledges|vowed|vows|ruled|rules|threatened|threatens|"
     r"denied|denies|predicted|predicts|forecast)\b"

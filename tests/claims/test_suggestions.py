@@ -127,6 +127,14 @@ def test_a_promise_or_a_ruling_out_with_an_object_is_a_claim() -> None:
     ]
 
 
+def test_a_denial_reported_as_speech_keeps_its_negation_in_the_statement() -> None:
+    text = "Lena Ostrova denied that the port would close during the strike."
+    s = one(text)
+    assert text[s.quote_start : s.quote_end] == "denied that the port would close during the strike"
+    assert s.claimant == "Lena Ostrova"
+    assert s.statement == "The port will not close during the strike."
+
+
 # -- attribution ------------------------------------------------------------------------
 
 
