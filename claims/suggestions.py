@@ -158,7 +158,7 @@ _TRIGGERS: list[tuple[re.Pattern[str], float, str]] = [
     (
         re.compile(
             r"\b(?:promised|promises|pledged|pledges|vowed|vows)\b(?!\s+to\b)"
-            r"|\b(?:ruled|rules|ruling)\s+out\b",
+            r"|(?<!not )(?<!never )\b(?:ruled|rules|ruling)\s+out\b",
             re.I,
         ),
         0.7,
@@ -735,6 +735,15 @@ def _sentences(text: str) -> list[_Sentence]:
     return out
 
 
+def _embedded(text: str, quote: tuple[int, int]) -> bool:
+    """Whether a quote continues running words ('rent controls would "shrink the supply"')
+    rather than standing as a clause (after a comma, a colon, a speech verb or the
+    sentence start)."""
+    qs, _ = quote
+    before = re.search(r"([\w'’]+)\s*$", text[max(0, qs - 40) : qs])
+    return before is not None and _SPEECH_RE.fullmatch(before.group(1)) is None
+
+
 def _quote_regions(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """(open, close) offsets of the double-quoted stretches in one paragraph."""
     regions: list[tuple[int, int]] = []
@@ -1026,7 +1035,10 @@ _TOLD_COMPLEMENT_RE = re.compile(
     rf"(?:{_ADVERBIALS})*(?:\s+that\b)?"
 )
 # Sentences are split already, so a period inside one is an abbreviation ("Mr. Trump").
-_SUBJECT_STOP_RE = re.compile(r"[;:!?]|[”\"]|\bthat\b|\band\b(?=\s+(?:[a-z]))")
+_SUBJECT_STOP_RE = re.compile(
+    r"[;:!?]|[”\"]|\bthat\b|\band\b(?=\s+(?:[a-z]))"
+    r"|\b(?:after|before|when|because|since|while|although|though|unless|until)\b"
+)
 
 
 def _attributions(text: str, s: _Sentence) -> list[_Attribution]:
@@ -1503,7 +1515,9 @@ class _Reader:
         results: list[Suggestion] = []
         by_claimant: dict[str, list[Suggestion]] = {}
         for s, resolved in zip(self.sentences, per_sentence, strict=True):
-            quotes = para_quotes[s.paragraph]
+            # A few quoted words inside a reported sentence ('said rent controls would
+            # "choke supply"') are part of its clause, not a clause of their own.
+            quotes = [q for q in para_quotes[s.paragraph] if not _embedded(text, q)]
             for cand in self.candidates(s, quotes):
                 one = self._suggest_one(cand, resolved, quote_speaker)
                 if one is None:

@@ -189,6 +189,16 @@ def test_a_quote_without_attribution_continues_the_one_before() -> None:
     assert s.due_date == date(2024, 1, 22)
 
 
+def test_a_few_quoted_words_inside_a_reported_clause_stay_in_it() -> None:
+    text = 'Ana Ruiz said the council would "look again" at the fares by March.'
+    s = one(text)
+    assert text[s.quote_start : s.quote_end] == (
+        'the council would "look again" at the fares by March'
+    )
+    assert s.claimant == "Ana Ruiz"
+    assert s.time_phrase == "by March"
+
+
 # -- pronouns and titles ----------------------------------------------------------------
 
 
