@@ -15,6 +15,7 @@ Counting (tests/data/intake/README.md has the label format):
   name) provided the full name appears in the article: a reader can then tell who it is.
   A null label (the reporter's own claim) is right only when the suggestion has no claimant.
 * Window: over found claims, right when due_date and earliest_date are both exactly equal.
+* Type (with --types, no target): over found claims, claim_type equal to the label's type.
 """
 
 from __future__ import annotations
@@ -45,12 +46,13 @@ class Tally:
     found: int = 0
     claimant_right: int = 0
     window_right: int = 0
+    type_right: int = 0
 
     def add(self, other: Tally) -> None:
         for name in vars(self):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
-    def line(self, title: str) -> str:
+    def line(self, title: str, show_type: bool = False) -> str:
         def pct(a: int, b: int) -> str:
             return f"{100 * a / b:5.1f}% ({a}/{b})" if b else "   n/a"
 
@@ -59,6 +61,7 @@ class Tally:
             f"recall {pct(self.found, self.labels)}  "
             f"claimant {pct(self.claimant_right, self.found)}  "
             f"window {pct(self.window_right, self.found)}"
+            + (f"  type {pct(self.type_right, self.found)}" if show_type else "")
         )
 
 
@@ -131,6 +134,8 @@ def evaluate(article: Article, show: bool) -> Tally:
             lines.append(
                 f"  claimant: got {best.claimant!r}, want {lab.get('claimant')!r}: {lab['quote']!r}"
             )
+        if best.claim_type == lab.get("type"):
+            t.type_right += 1
         due, earliest = lab.get("due_date"), lab.get("earliest_date")
         if best.due_date == due and best.earliest_date == earliest:
             t.window_right += 1
@@ -157,6 +162,7 @@ def main() -> None:
         "--show", action="store_true", help="list misses and false hits per article"
     )
     parser.add_argument("--only", type=parse_range, help="articles to show, e.g. 001-032")
+    parser.add_argument("--types", action="store_true", help="also print claim-type accuracy")
     args = parser.parse_args()
     dev, held, everything = Tally(), Tally(), Tally()
     for txt in sorted(DATA.glob("[0-9][0-9][0-9]_*.txt")):
@@ -165,9 +171,9 @@ def main() -> None:
         t = evaluate(article, show)
         (dev if article.number in DEV else held).add(t)
         everything.add(t)
-    print(dev.line("dev (001-032)"))
-    print(held.line("held out (033-064)"))
-    print(everything.line("all"))
+    print(dev.line("dev (001-032)", args.types))
+    print(held.line("held out (033-064)", args.types))
+    print(everything.line("all", args.types))
 
 
 if __name__ == "__main__":

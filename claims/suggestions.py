@@ -1662,13 +1662,18 @@ class _Reader:
 
     @staticmethod
     def _claim_type(clause: str, kind: str, speaker: _Entity | None) -> str:
-        if kind == "promise" and re.search(
-            r"\b(?:promis|pledg|vow|commit|undert|guarant)", clause, re.I
+        """promise: what the speaker or their side will do; prediction: what someone
+        expects to happen, or the reporter's own forecast; other: schedules, decisions
+        under consideration, conditional threats."""
+        if _EXPECT_RE.search(clause):
+            return "prediction"
+        if kind in {"considering", "schedule"} or (
+            speaker is not None and _CONDITION_RE.search(clause) and not _OWN_SIDE_RE.match(clause)
         ):
-            return "promise"
-        if speaker is not None and re.match(
-            r"^(?:I|we|he|she|it|they|his|her|its|our|my)\b", clause, re.I
-        ):
+            return "other"
+        # Officials and organisations mostly announce what their side will do: a
+        # statement attributed to one is a promise unless it voices an expectation.
+        if kind == "promise" or speaker is not None:
             return "promise"
         return "prediction"
 
@@ -1708,6 +1713,19 @@ class _Reader:
 
 
 _RESTATE_WINDOW = 12
+_EXPECT_RE = re.compile(
+    r"\b(?:expects?|expected|expecting|hopes?|hoped|likely|confident|predicts?|predicted|"
+    r"forecasts?|believes?|believed)\b",
+    re.I,
+)
+_CONDITION_RE = re.compile(r"\b(?:if|unless)\b", re.I)
+# The speaker's own side as the clause's subject: "we", "his government", "the company".
+_OWN_SIDE_RE = re.compile(
+    r"(?:I|we|he|she|it|they|his|her|its|our|my|their|the\s+(?:government|company|ministry|"
+    r"office|council|party|authority|agency|board|bank|club|team|firm|union|department|"
+    r"city|state|administration|regulator|commission)|ministers)\b",
+    re.I,
+)
 _DENIAL_RE = re.compile(r"\bden(?:ied|ies|y)\b")
 _VERB_FIRST_RE = re.compile(
     r"(?:promised|promises|pledged|pledges|vowed|vows|ruled|rules|threatened|threatens|"
