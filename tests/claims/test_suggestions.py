@@ -321,6 +321,20 @@ def test_odd_text_gives_spans_inside_the_text_and_never_raises(text: str) -> Non
         assert 0.0 <= s.score <= 1.0
 
 
+@pytest.mark.parametrize(
+    ("text", "claim_type"),
+    [
+        ("Ana Ruiz said the council would open a new library in May.", "promise"),
+        ("Ana Ruiz said she expected prices to fall by June.", "prediction"),
+        ("The museum will reopen in May.", "prediction"),
+        ("The board is considering new fares.", "other"),
+        ("Kai Berg said members would strike if the offer did not improve.", "other"),
+    ],
+)
+def test_claim_types(text: str, claim_type: str) -> None:
+    assert one(text).claim_type == claim_type
+
+
 # -- the seed article -------------------------------------------------------------------
 
 
