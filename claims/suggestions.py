@@ -698,41 +698,42 @@ class _Sentence:
 def _sentences(text: str) -> list[_Sentence]:
     """Split into sentences with spans; abbreviations and initials do not end one."""
     out: list[_Sentence] = []
-    para_start = 0
-    para_index = 0
-    bounds = [m.start() for m in _PARAGRAPH_RE.finditer(text)] + [len(text)]
-    ends = [m.end() for m in _PARAGRAPH_RE.finditer(text)]
-    starts = [0, *ends]
-    for para_index, (para_start, para_end) in enumerate(zip(starts, bounds, strict=False)):
-        pos = para_start
-        while pos < para_end and text[pos].isspace():
-            pos += 1
-        sent_start = pos
-        for m in _SENTENCE_END_RE.finditer(text, pos, para_end):
-            word = re.search(r"([A-Za-z]+)$", text[sent_start : m.start()])
-            if (
-                m.group().startswith(".")
-                and len(m.group().rstrip()) == 1
-                and word
-                and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1)
-                and text[m.end() : para_end].strip() != ""
-            ):
+    seps = list(_PARAGRAPH_RE.finditer(text))
+    starts = [0, *(m.end() for m in seps)]
+    ends = [*(m.start() for m in seps), len(text)]
+    for para_index, (para_start, para_end) in enumerate(zip(starts, ends, strict=True)):
+        sent_start = _skip_space(text, para_start, para_end)
+        for m in _SENTENCE_END_RE.finditer(text, sent_start, para_end):
+            if m.group() == "." or m.group().startswith(". "):
                 # "Mr. Trump", "D.C. for", "J. Smith": not an end, unless the paragraph ends.
-                continue
+                word = _LAST_WORD_RE.search(text, max(sent_start, m.start() - 12), m.start())
+                if (
+                    word
+                    and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1)
+                    and text[m.end() : para_end].strip()
+                ):
+                    continue
             end = m.end()
             while end > sent_start and text[end - 1].isspace():
                 end -= 1
             if end > sent_start:
                 out.append(_Sentence(sent_start, end, para_index))
-            sent_start = m.end()
-            while sent_start < para_end and text[sent_start].isspace():
-                sent_start += 1
+            sent_start = _skip_space(text, m.end(), para_end)
         tail_end = para_end
         while tail_end > sent_start and text[tail_end - 1].isspace():
             tail_end -= 1
         if tail_end > sent_start:
             out.append(_Sentence(sent_start, tail_end, para_index))
     return out
+
+
+def _skip_space(text: str, pos: int, end: int) -> int:
+    while pos < end and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+_LAST_WORD_RE = re.compile(r"([A-Za-z]+)$")
 
 
 def _embedded(text: str, quote: tuple[int, int]) -> bool:
