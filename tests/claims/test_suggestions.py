@@ -264,6 +264,33 @@ def test_a_day_opening_the_sentence_is_the_speech_day() -> None:
     assert (s.earliest_date, s.due_date) == (date(2024, 1, 15), date(2024, 1, 25))
 
 
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        "said in a call on Thursday that",
+        "told reporters on Thursday that",
+        "wrote on Thursday that",
+    ],
+)
+def test_speech_verbs_with_a_day_all_move_the_reference(attribution: str) -> None:
+    text = f"Ana Ruiz {attribution} the talks would resume tomorrow."
+    s = one(text, date(2024, 1, 19))
+    assert s.reference_date == date(2024, 1, 18)
+    assert s.due_date == date(2024, 1, 19)
+    assert text[s.quote_start : s.quote_end] == "the talks would resume tomorrow"
+
+
+def test_a_quote_keeps_its_speakers_last_stated_day() -> None:
+    text = (
+        'Ana Ruiz wrote on Thursday that talks had gone well. "We will meet again tomorrow," '
+        "the mayor said."
+    )
+    s = one(text, date(2024, 1, 19))
+    assert s.claimant == "Ana Ruiz"
+    assert s.reference_date == date(2024, 1, 18)
+    assert s.due_date == date(2024, 1, 19)
+
+
 def test_without_a_speech_day_the_article_date_is_the_reference() -> None:
     s = one("Ana Ruiz said the vote would be held tomorrow.", date(2024, 1, 19))
     assert s.reference_date == date(2024, 1, 19)
