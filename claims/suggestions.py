@@ -52,7 +52,9 @@ Conventions
   president said, after "Mr. Trump wrote ... on Thursday"); reported speech
   with no day is read from the article's date.
 * The window is that of the first time phrase in the claim's clause that is
-  not about the past. "is considering" with no time phrase is vague.
+  not about the past and comes after its future marker (one before the marker
+  usually dates the act: "on Monday set a hearing for Sept. 14"), else the
+  first one before it. "is considering" with no time phrase is vague.
 * ``claim_type``: "prediction" for an expectation ("expects", "likely") or the
   reporter's own forecast, "other" for a decision under consideration, a
   schedule or a conditional threat, "promise" for a commitment attributed to
@@ -1604,12 +1606,16 @@ class _Reader:
         if end - start < 8 or not _ANY_TRIGGER_RE.search(clause):
             return None
         reference = day or self.published
-        phrase: FoundPhrase | None = None
-        for fp in find_time_phrases(clause, reference):
-            if fp.past or not fp.window.recognised:
-                continue
-            phrase = fp
-            break
+        # The claim's own phrase follows its future marker; one before it usually dates
+        # the act or the speech ("A magistrate on Monday set a hearing for Sept. 14").
+        marker = cand.trigger - start
+        found = [
+            fp
+            for fp in find_time_phrases(clause, reference)
+            if fp.window.recognised and not fp.past
+        ]
+        after = [fp for fp in found if fp.start >= marker]
+        phrase: FoundPhrase | None = after[0] if after else (found[0] if found else None)
         vague = phrase.window.vague if phrase else cand.kind == "considering"
         due = phrase.window.due_date if phrase else None
         earliest = phrase.window.earliest_date if phrase else None

@@ -298,6 +298,13 @@ def test_without_a_speech_day_the_article_date_is_the_reference() -> None:
     assert s.reference_note == "from the article's date, Fri 19 Jan"
 
 
+def test_the_claims_phrase_follows_its_marker_not_the_day_of_the_act() -> None:
+    text = "A judge on Monday set a full hearing for Sept. 14 in the case."
+    s = one(text, date(2026, 6, 22))
+    assert s.time_phrase == "Sept. 14"
+    assert (s.earliest_date, s.due_date) == (date(2026, 9, 14), date(2026, 9, 14))
+
+
 # -- vague windows ----------------------------------------------------------------------
 
 
