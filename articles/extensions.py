@@ -6,7 +6,6 @@ beside the text; `articles` only knows that parts exist.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.http import HttpRequest
 
@@ -19,7 +18,7 @@ class ArticlePagePart:
     marks: list[Mark] = field(default_factory=list)
     # Rendered beside the article text with `context` (plus `article` and `request`).
     template: str = ""
-    context: dict[str, Any] = field(default_factory=dict)
+    context: dict[str, object] = field(default_factory=dict)
 
 
 ArticlePageProvider = Callable[[HttpRequest, Article], ArticlePagePart]

@@ -1,10 +1,12 @@
 """What was published. This app knows nothing of claims."""
 
 import hashlib
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.base import ModelBase
 from django.urls import reverse
 
 
@@ -91,9 +93,22 @@ class Article(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.published_date})"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(
+        self,
+        *,
+        force_insert: bool | tuple[ModelBase, ...] = False,
+        force_update: bool = False,
+        using: str | None = None,
+        update_fields: Iterable[str] | None = None,
+    ) -> None:
+        # Model.save's own keywords, so that every caller's arguments are checked.
         self.content_hash = self.compute_content_hash()
-        super().save(*args, **kwargs)
+        super().save(
+            force_insert=force_insert,
+            force_update=force_update,
+            using=using,
+            update_fields=update_fields,
+        )
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", args=[self.pk])

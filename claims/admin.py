@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Claim, ClaimEvent, Evidence, Person, PersonAlias, Reminder, Tag
 
@@ -32,10 +33,10 @@ class ClaimEventInline(admin.TabularInline):
     model = ClaimEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "actor", "note", "data"]
-    readonly_fields = fields
+    # Shown, and none of them editable: the timeline is append-only.
+    fields = readonly_fields = ("created_at", "kind", "actor", "note", "data")
 
-    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request: HttpRequest, obj: Claim | None = None) -> bool:
         return False
 
 
@@ -77,13 +78,13 @@ class ClaimEventAdmin(admin.ModelAdmin):
     search_fields = ["note", "claim__statement"]
     list_select_related = ["claim", "actor"]
 
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_change_permission(self, request: HttpRequest, obj: ClaimEvent | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request: HttpRequest, obj: ClaimEvent | None = None) -> bool:
         return False
 
 

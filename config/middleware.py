@@ -69,7 +69,12 @@ class SessionIdleTimeoutMiddleware:
         return self.get_response(request)
 
     def process_view(
-        self, request: HttpRequest, view: Callable, args: tuple, kwargs: dict
+        self,
+        request: HttpRequest,
+        # Any arguments: a view takes whatever its URL pattern captures.
+        view: Callable[..., HttpResponse],
+        args: tuple[object, ...],
+        kwargs: dict[str, object],
     ) -> HttpResponse | None:
         idle_seconds = settings.SESSION_IDLE_MINUTES * 60
         match = request.resolver_match

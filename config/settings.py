@@ -135,7 +135,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "claimtrack.sqlite3",
+            "NAME": str(VAR_DIR / "claimtrack.sqlite3"),
             "OPTIONS": {
                 # The web app, the worker and beat share the file: WAL lets readers go on
                 # while one writes, and IMMEDIATE avoids "database is locked" on upgrade.
@@ -173,10 +173,12 @@ HEALTHZ_TIMEOUT_SECONDS = env_int("HEALTHZ_TIMEOUT_SECONDS", BROKER_TIMEOUT_SECO
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # Longer than the longest task (a sweep), so an unacknowledged task is not handed
-        # to a second worker while the first still runs it.
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # Longer than the longest task (a sweep), so an unacknowledged task is not handed to a
+    # second worker while the first still runs it (checked below, once the sweep's is known).
+    _visibility_timeout = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+    # Typed for both branches: each Kombu transport takes options of its own.
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, str | int | bool] = {
+        "visibility_timeout": _visibility_timeout
     }
     # Shared by every process (web, worker, beat), for the marker of a pending sweep.
     CACHES["shared"] = {
@@ -253,10 +255,7 @@ if (
         "SWEEP_TIME_LIMIT_SECONDS must be at least 60, SWEEP_STATEMENT_TIMEOUT_SECONDS at least "
         "1 and SWEEP_COALESCE_SECONDS at least 0"
     )
-if (
-    REDIS_URL
-    and CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= SWEEP_TIME_LIMIT_SECONDS + 60
-):
+if REDIS_URL and _visibility_timeout <= SWEEP_TIME_LIMIT_SECONDS + 60:
     raise ImproperlyConfigured(
         "CELERY_VISIBILITY_TIMEOUT must be longer than SWEEP_TIME_LIMIT_SECONDS + 60, or Redis "
         "hands a sweep that is still running to a second worker"

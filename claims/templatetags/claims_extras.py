@@ -1,8 +1,9 @@
 import datetime as dt
+from collections.abc import Mapping
 
 from django import template
 
-from claims.models import ClaimStatus, ReasonCode
+from claims.models import Claim, ClaimStatus, ReasonCode
 
 register = template.Library()
 
@@ -38,7 +39,7 @@ def field_label(name: str) -> str:
 
 
 @register.filter
-def get_item(mapping: dict, key: str) -> object:
+def get_item(mapping: Mapping[str, object], key: str) -> object:
     return mapping.get(key, "")
 
 
@@ -49,6 +50,6 @@ def count_label(count: int, cap: int) -> str:
 
 
 @register.filter
-def days_overdue(claim: object, today: dt.date) -> int:
+def days_overdue(claim: Claim, today: dt.date) -> int:
     """Claim.days_overdue against the request's date, read once rather than per row."""
     return claim.days_overdue(today)

@@ -1,6 +1,6 @@
 from argparse import ArgumentParser
 from pathlib import Path
-from typing import Any
+from typing import TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -20,13 +20,16 @@ class Command(BaseCommand):
             "--no-progress", action="store_true", help="Do not show a progress bar."
         )
 
-    def handle(self, *args: Any, paths: list[Path], no_progress: bool, **options: Any) -> None:
+    def handle(
+        self, *args: object, paths: list[Path], no_progress: bool, **options: object
+    ) -> None:
         summary = import_paths(
             paths,
             progress=not no_progress,
             # The bar redraws its line with "\r"; OutputWrapper would end every redraw with
-            # a newline, so the bar gets the stream underneath.
-            progress_file=self.stderr._out,
+            # a newline, so the bar gets the stream underneath (which the stubs do not know:
+            # OutputWrapper's attributes all read as callables there).
+            progress_file=cast(TextIO, self.stderr._out),
         )
         for name, reason in summary.failed:
             self.stderr.write(f"{name}: {reason}")

@@ -27,7 +27,7 @@ class Command(BaseCommand):
             "worker": [*celery, "worker", "--loglevel=INFO", "--pool=solo"],
             "beat": [*celery, "beat", "--loglevel=INFO"],
         }
-        processes: dict[str, subprocess.Popen] = {}
+        processes: dict[str, subprocess.Popen[bytes]] = {}
         stopping = False
 
         def stop(signum: int | None = None, frame: FrameType | None = None) -> None:
