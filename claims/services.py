@@ -5,11 +5,12 @@ and writes its ClaimEvent in the same transaction: nothing is overwritten silent
 nothing changes without a line in the timeline.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -43,6 +44,9 @@ from .models import (
     newsroom_today,
 )
 from .reminders import first_reminder_on
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class VersionConflict(Exception):
@@ -124,7 +128,7 @@ def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _user(user: AbstractBaseUser | None) -> str | None:
+def _user(user: User | None) -> str | None:
     return user.get_username() if user else None
 
 
@@ -160,7 +164,7 @@ def _change(
     *,
     claim: Claim,
     version: int,
-    by: AbstractBaseUser | None,
+    by: User | None,
     kind: EventKind,
     fields: dict[str, Any],
     note: str = "",
@@ -266,7 +270,7 @@ def locate_quote(
 def create_claim(
     *,
     article: Article,
-    by: AbstractBaseUser,
+    by: User | None,
     statement: str,
     quote: str = "",
     quote_start: int | None = None,
@@ -279,7 +283,7 @@ def create_claim(
     precision: str = "",
     vague: bool = False,
     resolution_criteria: str = "",
-    assignee: AbstractBaseUser | None = None,
+    assignee: User | None = None,
     tags: Iterable[Tag] = (),
 ) -> Claim:
     check_lengths(
@@ -354,7 +358,7 @@ def _display(value: object) -> object:
 def edit_claim(
     *,
     claim: Claim,
-    by: AbstractBaseUser,
+    by: User,
     version: int,
     tags: Iterable[Tag] | None = None,
     **changes: Any,
@@ -404,7 +408,7 @@ def edit_claim(
 def resolve_claim(
     *,
     claim: Claim,
-    by: AbstractBaseUser,
+    by: User,
     version: int,
     status: str,
     reason_code: str = "",
@@ -452,7 +456,7 @@ def resolve_claim(
     return claim
 
 
-def reopen_claim(*, claim: Claim, by: AbstractBaseUser, version: int, note: str = "") -> Claim:
+def reopen_claim(*, claim: Claim, by: User, version: int, note: str = "") -> Claim:
     check_lengths(note=note)
     if claim.status == ClaimStatus.OPEN:
         raise ValidationError("The claim is open already.")
@@ -478,9 +482,7 @@ def reopen_claim(*, claim: Claim, by: AbstractBaseUser, version: int, note: str 
     )
 
 
-def _add_evidence_row(
-    *, claim: Claim, by: AbstractBaseUser, url: str, title: str, note: str
-) -> Evidence:
+def _add_evidence_row(*, claim: Claim, by: User, url: str, title: str, note: str) -> Evidence:
     evidence = Evidence.objects.create(
         claim=claim, url=url.strip(), title=title.strip(), note=note.strip(), added_by=by
     )
@@ -497,7 +499,7 @@ def _add_evidence_row(
 def add_evidence(
     *,
     claim: Claim,
-    by: AbstractBaseUser,
+    by: User,
     version: int,
     url: str = "",
     title: str = "",
@@ -514,7 +516,7 @@ def add_evidence(
 def change_deadline(
     *,
     claim: Claim,
-    by: AbstractBaseUser,
+    by: User,
     version: int,
     due_date: dt.date,
     reason: str,
@@ -556,9 +558,7 @@ def change_deadline(
     )
 
 
-def snooze_claim(
-    *, claim: Claim, by: AbstractBaseUser, version: int, until: dt.date, reason: str
-) -> Claim:
+def snooze_claim(*, claim: Claim, by: User, version: int, until: dt.date, reason: str) -> Claim:
     """A reviewer's "check again on 3 November": reminders pause until then."""
     check_lengths(reason=reason)
     if until <= newsroom_today():
@@ -580,9 +580,7 @@ def snooze_claim(
     )
 
 
-def assign_claim(
-    *, claim: Claim, by: AbstractBaseUser, version: int, assignee: AbstractBaseUser | None
-) -> Claim:
+def assign_claim(*, claim: Claim, by: User, version: int, assignee: User | None) -> Claim:
     return _change(
         claim=claim,
         version=version,
@@ -597,7 +595,7 @@ class AssignedToSomeoneElse(ValidationError):
     """Taking a claim someone else has would be reassigning it, which is for editors."""
 
 
-def take_claim(*, claim: Claim, by: AbstractBaseUser, version: int) -> Claim:
+def take_claim(*, claim: Claim, by: User, version: int) -> Claim:
     """A reviewer assigns an unassigned claim to themselves; taking their own changes nothing.
 
     `claim` is as loaded with the request: the conditional UPDATE in _change refuses it if
