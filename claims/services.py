@@ -43,6 +43,7 @@ from .models import (
     TextLimit,
     newsroom_today,
 )
+from .quotes import find_quote
 from .reminders import first_reminder_on
 
 if TYPE_CHECKING:
@@ -248,23 +249,13 @@ def tags_from_text(text: str) -> list[Tag]:
 def locate_quote(
     *, body: str, quote: str, start: int | None = None, end: int | None = None
 ) -> tuple[int, int]:
-    """The character span of `quote` in `body`.
-
-    A span from the browser's selection is trusted when it matches the text; otherwise the
-    quote must occur in the body, and its first occurrence is used.
-    """
+    """The character span of `quote` in `body` (claims.quotes.find_quote), or a refusal."""
     if not quote:
         raise ValidationError("The quote is empty.")
-    if start is not None and end is not None and 0 <= start < end and body[start:end] == quote:
-        return start, end
-    position = body.find(quote)
-    if position < 0:
-        # Selections can gather or lose white space at paragraph breaks.
-        position = body.find(quote.strip())
-        quote = quote.strip()
-    if position < 0:
+    span = find_quote(body, quote, start, end)
+    if span is None:
         raise ValidationError("The quote does not occur in the article's text.")
-    return position, position + len(quote)
+    return span
 
 
 def create_claim(

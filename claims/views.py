@@ -22,12 +22,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import push_url
 
-from articles.extensions import ArticlePagePart
 from articles.models import Article
-from articles.rendering import Mark, context_paragraphs
+from articles.rendering import context_paragraphs
 from config.auth import role_required
 
 from . import services
+from .article_page import quote_mark
 from .dashboard import COUNT_CAP, LOCAL_CACHE, VIEWS, Dashboard, DashboardFilters
 from .forms import (
     AssignForm,
@@ -315,21 +315,6 @@ def _as_of(form: Form, version: int) -> Form:
     form.data = form.data.copy()
     form.data["version"] = str(version)
     return form
-
-
-def quote_mark(claim: Claim) -> Mark | None:
-    """Where the quote stands in the article's text now, if it still does."""
-    body = claim.article.body
-    if not claim.quote:
-        return None
-    start, end = claim.quote_start, claim.quote_end
-    if start is None or end is None or body[start:end] != claim.quote:
-        # The article was edited after the claim was logged: find the quote again.
-        start = body.find(claim.quote)
-        if start < 0:
-            return None
-        end = start + len(claim.quote)
-    return Mark(start, end, claim.get_absolute_url(), ident=f"claim-{claim.pk}")
 
 
 def _claim_context(
@@ -656,21 +641,4 @@ def time_phrase_window(request: HttpRequest) -> HttpResponse:
         request,
         "claims/claim_form.html#window-proposal",
         {"proposal": window, "article": article, "form": form, "oob": True},
-    )
-
-
-def article_claims_part(request: HttpRequest, article: Article) -> ArticlePagePart:
-    """The claims of an article: highlighted in its text and listed beside it."""
-    claims = list(
-        Claim.objects.filter(article=article)
-        .select_related("claimant", "article")
-        .order_by("quote_start", "id")
-    )
-    marks = [mark for claim in claims if (mark := quote_mark(claim))]
-    label = {f"claim-{c.pk}": c.statement for c in claims}
-    marks = [Mark(m.start, m.end, m.href, label[m.ident], m.ident) for m in marks]
-    return ArticlePagePart(
-        marks=marks,
-        template="claims/article_claims.html",
-        context={"claims": claims, "today": newsroom_today()},
     )
