@@ -8,7 +8,6 @@ nothing changes without a line in the timeline.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -197,9 +196,14 @@ def _remind_if_due(claim: Claim) -> None:
 # --- Claimants and tags ----------------------------------------------------------------
 
 
+def _spaced(name: str) -> str:
+    """A name as stored: runs of white space made one space, none at the ends."""
+    return " ".join(name.split())
+
+
 def find_person(name: str) -> Person | None:
     """The person called `name`, by their name or one of their aliases (any case)."""
-    name = " ".join(name.split())
+    name = _spaced(name)
     if not name:
         return None
     return (
@@ -210,7 +214,7 @@ def find_person(name: str) -> Person | None:
 
 
 def find_or_create_person(name: str) -> Person | None:
-    name = " ".join(name.split())
+    name = _spaced(name)
     if not name:
         return None
     check_lengths(claimant=name)
@@ -221,7 +225,7 @@ def find_or_create_person(name: str) -> Person | None:
 
 
 def add_alias(*, person: Person, alias: str) -> None:
-    alias = " ".join(alias.split())
+    alias = _spaced(alias)
     check_lengths(alias=alias)
     if alias and alias.lower() != person.name.lower():
         try:
@@ -266,7 +270,7 @@ def create_claim(
     quote: str = "",
     quote_start: int | None = None,
     quote_end: int | None = None,
-    claimant: Person | None = None,
+    claimant: str = "",
     claim_type: str = ClaimType.PREDICTION,
     time_phrase: str = "",
     due_date: dt.date | None = None,
@@ -275,13 +279,16 @@ def create_claim(
     vague: bool = False,
     resolution_criteria: str = "",
     assignee: User | None = None,
-    tags: Iterable[Tag] = (),
+    tags: str = "",
 ) -> Claim:
+    """Log a claim. `claimant` is a name (or alias) and `tags` a comma-separated list; the
+    people and tags new to them are created with the claim, so a refused claim leaves none."""
     check_lengths(
         statement=statement,
         quote=quote,
         time_phrase=time_phrase,
         resolution_criteria=resolution_criteria,
+        claimant=_spaced(claimant),
     )
     check_window(due_date=due_date, earliest_date=earliest_date)
     if quote:
@@ -298,7 +305,7 @@ def create_claim(
             quote=quote,
             quote_start=quote_start,
             quote_end=quote_end,
-            claimant=claimant,
+            claimant=find_or_create_person(claimant),
             claim_type=claim_type,
             time_phrase=time_phrase.strip(),
             due_date=due_date,
@@ -310,7 +317,7 @@ def create_claim(
             created_by=by,
             next_reminder_on=first_reminder_on(due_date=due_date, snoozed_until=None),
         )
-        claim.tags.set(tags)
+        claim.tags.set(tags_from_text(tags))
         ClaimEvent.objects.create(
             claim=claim,
             kind=EventKind.CREATED,
@@ -351,35 +358,45 @@ def edit_claim(
     claim: Claim,
     by: User,
     version: int,
-    tags: Iterable[Tag] | None = None,
+    claimant: str | None = None,
+    tags: str | None = None,
     **changes: Any,
 ) -> Claim:
-    """An editor's correction of how the claim was logged."""
+    """An editor's correction of how the claim was logged.
+
+    `claimant` is a name and `tags` a comma-separated list, as in create_claim; None
+    leaves them as they are.
+    """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}")
-    check_lengths(**{k: v for k, v in changes.items() if k in TEXT_LIMITS and isinstance(v, str)})
+    texts = {k: v for k, v in changes.items() if k in TEXT_LIMITS and isinstance(v, str)}
+    if claimant is not None:
+        texts["claimant"] = _spaced(claimant)
+    check_lengths(**texts)
     earliest = changes.get("earliest_date", claim.earliest_date)
     due = changes.get("due_date", claim.due_date)
     check_window(due_date=due, earliest_date=earliest)
-    diff = {
-        name: {"before": _display(getattr(claim, name)), "after": _display(value)}
-        for name, value in changes.items()
-        if getattr(claim, name) != value
-    }
-    new_tags = None
-    if tags is not None:
-        new_tags = sorted({t.name for t in tags})
-        old_tags = sorted(claim.tags.values_list("name", flat=True))
-        if new_tags != old_tags:
-            diff["tags"] = {"before": old_tags, "after": new_tags}
-    fields = dict(changes)
-    if "due_date" in changes and changes["due_date"] != claim.due_date:
-        # A corrected due date starts the cadence again, as change_deadline does.
-        fields["next_reminder_on"] = _restart_reminders(
-            claim, due_date=due, snoozed_until=claim.snoozed_until
-        )
     with transaction.atomic():
+        if claimant is not None:
+            changes["claimant"] = find_or_create_person(claimant)
+        diff = {
+            name: {"before": _display(getattr(claim, name)), "after": _display(value)}
+            for name, value in changes.items()
+            if getattr(claim, name) != value
+        }
+        new_tags = None if tags is None else tags_from_text(tags)
+        if new_tags is not None:
+            new_names = sorted({t.name for t in new_tags})
+            old_names = sorted(claim.tags.values_list("name", flat=True))
+            if new_names != old_names:
+                diff["tags"] = {"before": old_names, "after": new_names}
+        fields = dict(changes)
+        if "due_date" in changes and changes["due_date"] != claim.due_date:
+            # A corrected due date starts the cadence again, as change_deadline does.
+            fields["next_reminder_on"] = _restart_reminders(
+                claim, due_date=due, snoozed_until=claim.snoozed_until
+            )
         claim = _change(
             claim=claim,
             version=version,
@@ -388,8 +405,8 @@ def edit_claim(
             fields=fields,
             data={"changes": diff},
         )
-        if tags is not None:
-            claim.tags.set(tags)
+        if new_tags is not None:
+            claim.tags.set(new_tags)
     return claim
 
 

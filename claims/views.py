@@ -515,7 +515,6 @@ def claim_create(request: HttpRequest, article_pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                claimant = services.find_or_create_person(data["claimant"])
                 claim = services.create_claim(
                     article=article,
                     by=request.user,
@@ -523,7 +522,7 @@ def claim_create(request: HttpRequest, article_pk: int) -> HttpResponse:
                     quote=data["quote"],
                     quote_start=data["quote_start"],
                     quote_end=data["quote_end"],
-                    claimant=claimant,
+                    claimant=data["claimant"],
                     claim_type=data["claim_type"],
                     time_phrase=data["time_phrase"],
                     due_date=data["due_date"],
@@ -532,7 +531,7 @@ def claim_create(request: HttpRequest, article_pk: int) -> HttpResponse:
                     vague=data["vague"],
                     resolution_criteria=data["resolution_criteria"],
                     assignee=data["assignee"],
-                    tags=services.tags_from_text(data["tags"]),
+                    tags=data["tags"],
                 )
             except ValidationError as error:
                 add_service_error(form, error, field="quote")
@@ -572,9 +571,9 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     claim=claim,
                     by=request.user,
                     version=data["version"],
-                    tags=services.tags_from_text(data["tags"]),
+                    tags=data["tags"],
                     statement=data["statement"],
-                    claimant=services.find_or_create_person(data["claimant"]),
+                    claimant=data["claimant"],
                     claim_type=data["claim_type"],
                     time_phrase=data["time_phrase"],
                     earliest_date=data["earliest_date"],

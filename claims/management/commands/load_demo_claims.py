@@ -99,7 +99,7 @@ class Command(BaseCommand):
                 by=editor,
                 statement=spec["statement"],
                 quote=spec["quote"],
-                claimant=services.find_person(spec["claimant"]),
+                claimant=spec["claimant"],
                 claim_type=spec.get("type", ClaimType.PREDICTION),
                 time_phrase=spec["time_phrase"],
                 due_date=window.due_date,
@@ -108,7 +108,7 @@ class Command(BaseCommand):
                 vague=window.vague,
                 resolution_criteria=spec["criteria"],
                 assignee=reviewer if spec["assign"] else None,
-                tags=services.tags_from_text("Ukraine war, Diplomacy"),
+                tags="Ukraine war, Diplomacy",
             )
             logged += 1
         self.stdout.write(f"Demo claims: logged {logged}, already there {len(CLAIMS) - logged}.")
