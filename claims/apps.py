@@ -8,7 +8,7 @@ class ClaimsConfig(AppConfig):
     def ready(self) -> None:
         from articles.extensions import register_article_page_part
 
-        from .views import article_claims_part
+        from .article_page import article_claims_part
 
         # The article page highlights claims and lists them beside the text.
         register_article_page_part(article_claims_part)

@@ -1,10 +1,8 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 
-from . import services
+from . import roles, services
 from .models import (
     CRITERIA_MAX,
     NAME_MAX,
@@ -49,16 +47,6 @@ def check_window(form: forms.Form, *, due_field: str = "due_date") -> None:
         for name, errors in error.message_dict.items():
             if name in form.fields and not form.has_error(name):
                 form.add_error(name, errors)
-
-
-def reviewers() -> QuerySet[AbstractBaseUser]:
-    """People a claim can be assigned to: active reviewers and editors."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=["Reviewers", "Editors"])
-        .distinct()
-        .order_by("username")
-    )
 
 
 class AssigneeField(forms.ModelChoiceField):
@@ -134,7 +122,7 @@ class ClaimForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = reviewers()
+        self.fields["assignee"].queryset = roles.assignable_users()
 
     def clean(self) -> dict:
         data = super().clean()
@@ -265,7 +253,7 @@ class AssignForm(VersionedForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = reviewers()
+        self.fields["assignee"].queryset = roles.assignable_users()
 
 
 class TakeForm(VersionedForm):

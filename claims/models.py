@@ -4,6 +4,7 @@ Depends on `articles`; `articles` never imports from here.
 """
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -334,7 +335,7 @@ class Claim(models.Model):
     def __str__(self) -> str:
         return self.statement[:80]
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # A claim created without claims.services (the admin, test factories) still gets
         # its first reminder date; changes go through services, which keep it.
         if self._state.adding and self.next_reminder_on is None and self.status == ClaimStatus.OPEN:
@@ -360,7 +361,7 @@ class Claim(models.Model):
 
     def days_overdue(self, today: dt.date | None = None) -> int:
         today = today or newsroom_today()
-        if not self.is_overdue(today):
+        if self.due_date is None or not self.is_overdue(today):
             return 0
         return (today - self.due_date).days
 

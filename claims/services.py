@@ -5,11 +5,11 @@ and writes its ClaimEvent in the same transaction: nothing is overwritten silent
 nothing changes without a line in the timeline.
 """
 
-import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -42,7 +42,11 @@ from .models import (
     TextLimit,
     newsroom_today,
 )
+from .quotes import find_quote
 from .reminders import first_reminder_on
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class VersionConflict(Exception):
@@ -124,7 +128,7 @@ def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _user(user: AbstractBaseUser | None) -> str | None:
+def _user(user: User | None) -> str | None:
     return user.get_username() if user else None
 
 
@@ -160,7 +164,7 @@ def _change(
     *,
     claim: Claim,
     version: int,
-    by: AbstractBaseUser | None,
+    by: User | None,
     kind: EventKind,
     fields: dict[str, Any],
     note: str = "",
@@ -192,9 +196,14 @@ def _remind_if_due(claim: Claim) -> None:
 # --- Claimants and tags ----------------------------------------------------------------
 
 
+def _spaced(name: str) -> str:
+    """A name as stored: runs of white space made one space, none at the ends."""
+    return " ".join(name.split())
+
+
 def find_person(name: str) -> Person | None:
     """The person called `name`, by their name or one of their aliases (any case)."""
-    name = " ".join(name.split())
+    name = _spaced(name)
     if not name:
         return None
     return (
@@ -205,7 +214,7 @@ def find_person(name: str) -> Person | None:
 
 
 def find_or_create_person(name: str) -> Person | None:
-    name = " ".join(name.split())
+    name = _spaced(name)
     if not name:
         return None
     check_lengths(claimant=name)
@@ -216,7 +225,7 @@ def find_or_create_person(name: str) -> Person | None:
 
 
 def add_alias(*, person: Person, alias: str) -> None:
-    alias = " ".join(alias.split())
+    alias = _spaced(alias)
     check_lengths(alias=alias)
     if alias and alias.lower() != person.name.lower():
         try:
@@ -244,34 +253,24 @@ def tags_from_text(text: str) -> list[Tag]:
 def locate_quote(
     *, body: str, quote: str, start: int | None = None, end: int | None = None
 ) -> tuple[int, int]:
-    """The character span of `quote` in `body`.
-
-    A span from the browser's selection is trusted when it matches the text; otherwise the
-    quote must occur in the body, and its first occurrence is used.
-    """
+    """The character span of `quote` in `body` (claims.quotes.find_quote), or a refusal."""
     if not quote:
         raise ValidationError("The quote is empty.")
-    if start is not None and end is not None and 0 <= start < end and body[start:end] == quote:
-        return start, end
-    position = body.find(quote)
-    if position < 0:
-        # Selections can gather or lose white space at paragraph breaks.
-        position = body.find(quote.strip())
-        quote = quote.strip()
-    if position < 0:
+    span = find_quote(body, quote, start, end)
+    if span is None:
         raise ValidationError("The quote does not occur in the article's text.")
-    return position, position + len(quote)
+    return span
 
 
 def create_claim(
     *,
     article: Article,
-    by: AbstractBaseUser,
+    by: User | None,
     statement: str,
     quote: str = "",
     quote_start: int | None = None,
     quote_end: int | None = None,
-    claimant: Person | None = None,
+    claimant: str = "",
     claim_type: str = ClaimType.PREDICTION,
     time_phrase: str = "",
     due_date: dt.date | None = None,
@@ -279,14 +278,17 @@ def create_claim(
     precision: str = "",
     vague: bool = False,
     resolution_criteria: str = "",
-    assignee: AbstractBaseUser | None = None,
-    tags: Iterable[Tag] = (),
+    assignee: User | None = None,
+    tags: str = "",
 ) -> Claim:
+    """Log a claim. `claimant` is a name (or alias) and `tags` a comma-separated list; the
+    people and tags new to them are created with the claim, so a refused claim leaves none."""
     check_lengths(
         statement=statement,
         quote=quote,
         time_phrase=time_phrase,
         resolution_criteria=resolution_criteria,
+        claimant=_spaced(claimant),
     )
     check_window(due_date=due_date, earliest_date=earliest_date)
     if quote:
@@ -303,7 +305,7 @@ def create_claim(
             quote=quote,
             quote_start=quote_start,
             quote_end=quote_end,
-            claimant=claimant,
+            claimant=find_or_create_person(claimant),
             claim_type=claim_type,
             time_phrase=time_phrase.strip(),
             due_date=due_date,
@@ -315,7 +317,7 @@ def create_claim(
             created_by=by,
             next_reminder_on=first_reminder_on(due_date=due_date, snoozed_until=None),
         )
-        claim.tags.set(tags)
+        claim.tags.set(tags_from_text(tags))
         ClaimEvent.objects.create(
             claim=claim,
             kind=EventKind.CREATED,
@@ -354,37 +356,47 @@ def _display(value: object) -> object:
 def edit_claim(
     *,
     claim: Claim,
-    by: AbstractBaseUser,
+    by: User,
     version: int,
-    tags: Iterable[Tag] | None = None,
+    claimant: str | None = None,
+    tags: str | None = None,
     **changes: Any,
 ) -> Claim:
-    """An editor's correction of how the claim was logged."""
+    """An editor's correction of how the claim was logged.
+
+    `claimant` is a name and `tags` a comma-separated list, as in create_claim; None
+    leaves them as they are.
+    """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}")
-    check_lengths(**{k: v for k, v in changes.items() if k in TEXT_LIMITS and isinstance(v, str)})
+    texts = {k: v for k, v in changes.items() if k in TEXT_LIMITS and isinstance(v, str)}
+    if claimant is not None:
+        texts["claimant"] = _spaced(claimant)
+    check_lengths(**texts)
     earliest = changes.get("earliest_date", claim.earliest_date)
     due = changes.get("due_date", claim.due_date)
     check_window(due_date=due, earliest_date=earliest)
-    diff = {
-        name: {"before": _display(getattr(claim, name)), "after": _display(value)}
-        for name, value in changes.items()
-        if getattr(claim, name) != value
-    }
-    new_tags = None
-    if tags is not None:
-        new_tags = sorted({t.name for t in tags})
-        old_tags = sorted(claim.tags.values_list("name", flat=True))
-        if new_tags != old_tags:
-            diff["tags"] = {"before": old_tags, "after": new_tags}
-    fields = dict(changes)
-    if "due_date" in changes and changes["due_date"] != claim.due_date:
-        # A corrected due date starts the cadence again, as change_deadline does.
-        fields["next_reminder_on"] = _restart_reminders(
-            claim, due_date=due, snoozed_until=claim.snoozed_until
-        )
     with transaction.atomic():
+        if claimant is not None:
+            changes["claimant"] = find_or_create_person(claimant)
+        diff = {
+            name: {"before": _display(getattr(claim, name)), "after": _display(value)}
+            for name, value in changes.items()
+            if getattr(claim, name) != value
+        }
+        new_tags = None if tags is None else tags_from_text(tags)
+        if new_tags is not None:
+            new_names = sorted({t.name for t in new_tags})
+            old_names = sorted(claim.tags.values_list("name", flat=True))
+            if new_names != old_names:
+                diff["tags"] = {"before": old_names, "after": new_names}
+        fields = dict(changes)
+        if "due_date" in changes and changes["due_date"] != claim.due_date:
+            # A corrected due date starts the cadence again, as change_deadline does.
+            fields["next_reminder_on"] = _restart_reminders(
+                claim, due_date=due, snoozed_until=claim.snoozed_until
+            )
         claim = _change(
             claim=claim,
             version=version,
@@ -393,8 +405,8 @@ def edit_claim(
             fields=fields,
             data={"changes": diff},
         )
-        if tags is not None:
-            claim.tags.set(tags)
+        if new_tags is not None:
+            claim.tags.set(new_tags)
     return claim
 
 
@@ -404,7 +416,7 @@ def edit_claim(
 def resolve_claim(
     *,
     claim: Claim,
-    by: AbstractBaseUser,
+    by: User,
     version: int,
     status: str,
     reason_code: str = "",
@@ -452,7 +464,7 @@ def resolve_claim(
     return claim
 
 
-def reopen_claim(*, claim: Claim, by: AbstractBaseUser, version: int, note: str = "") -> Claim:
+def reopen_claim(*, claim: Claim, by: User, version: int, note: str = "") -> Claim:
     check_lengths(note=note)
     if claim.status == ClaimStatus.OPEN:
         raise ValidationError("The claim is open already.")
@@ -478,9 +490,7 @@ def reopen_claim(*, claim: Claim, by: AbstractBaseUser, version: int, note: str 
     )
 
 
-def _add_evidence_row(
-    *, claim: Claim, by: AbstractBaseUser, url: str, title: str, note: str
-) -> Evidence:
+def _add_evidence_row(*, claim: Claim, by: User, url: str, title: str, note: str) -> Evidence:
     evidence = Evidence.objects.create(
         claim=claim, url=url.strip(), title=title.strip(), note=note.strip(), added_by=by
     )
@@ -497,7 +507,7 @@ def _add_evidence_row(
 def add_evidence(
     *,
     claim: Claim,
-    by: AbstractBaseUser,
+    by: User,
     version: int,
     url: str = "",
     title: str = "",
@@ -514,7 +524,7 @@ def add_evidence(
 def change_deadline(
     *,
     claim: Claim,
-    by: AbstractBaseUser,
+    by: User,
     version: int,
     due_date: dt.date,
     reason: str,
@@ -556,9 +566,7 @@ def change_deadline(
     )
 
 
-def snooze_claim(
-    *, claim: Claim, by: AbstractBaseUser, version: int, until: dt.date, reason: str
-) -> Claim:
+def snooze_claim(*, claim: Claim, by: User, version: int, until: dt.date, reason: str) -> Claim:
     """A reviewer's "check again on 3 November": reminders pause until then."""
     check_lengths(reason=reason)
     if until <= newsroom_today():
@@ -580,9 +588,7 @@ def snooze_claim(
     )
 
 
-def assign_claim(
-    *, claim: Claim, by: AbstractBaseUser, version: int, assignee: AbstractBaseUser | None
-) -> Claim:
+def assign_claim(*, claim: Claim, by: User, version: int, assignee: User | None) -> Claim:
     return _change(
         claim=claim,
         version=version,
@@ -597,7 +603,7 @@ class AssignedToSomeoneElse(ValidationError):
     """Taking a claim someone else has would be reassigning it, which is for editors."""
 
 
-def take_claim(*, claim: Claim, by: AbstractBaseUser, version: int) -> Claim:
+def take_claim(*, claim: Claim, by: User, version: int) -> Claim:
     """A reviewer assigns an unassigned claim to themselves; taking their own changes nothing.
 
     `claim` is as loaded with the request: the conditional UPDATE in _change refuses it if

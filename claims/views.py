@@ -22,12 +22,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import push_url
 
-from articles.extensions import ArticlePagePart
 from articles.models import Article
-from articles.rendering import Mark, context_paragraphs
+from articles.rendering import context_paragraphs
 from config.auth import role_required
 
 from . import services
+from .article_page import quote_mark
 from .dashboard import COUNT_CAP, LOCAL_CACHE, VIEWS, Dashboard, DashboardFilters
 from .forms import (
     AssignForm,
@@ -317,21 +317,6 @@ def _as_of(form: Form, version: int) -> Form:
     return form
 
 
-def quote_mark(claim: Claim) -> Mark | None:
-    """Where the quote stands in the article's text now, if it still does."""
-    body = claim.article.body
-    if not claim.quote:
-        return None
-    start, end = claim.quote_start, claim.quote_end
-    if start is None or end is None or body[start:end] != claim.quote:
-        # The article was edited after the claim was logged: find the quote again.
-        start = body.find(claim.quote)
-        if start < 0:
-            return None
-        end = start + len(claim.quote)
-    return Mark(start, end, claim.get_absolute_url(), ident=f"claim-{claim.pk}")
-
-
 def _claim_context(
     claim: Claim, *, forms: dict[str, Form] | None = None, **extra: Any
 ) -> dict[str, Any]:
@@ -530,7 +515,6 @@ def claim_create(request: HttpRequest, article_pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                claimant = services.find_or_create_person(data["claimant"])
                 claim = services.create_claim(
                     article=article,
                     by=request.user,
@@ -538,7 +522,7 @@ def claim_create(request: HttpRequest, article_pk: int) -> HttpResponse:
                     quote=data["quote"],
                     quote_start=data["quote_start"],
                     quote_end=data["quote_end"],
-                    claimant=claimant,
+                    claimant=data["claimant"],
                     claim_type=data["claim_type"],
                     time_phrase=data["time_phrase"],
                     due_date=data["due_date"],
@@ -547,7 +531,7 @@ def claim_create(request: HttpRequest, article_pk: int) -> HttpResponse:
                     vague=data["vague"],
                     resolution_criteria=data["resolution_criteria"],
                     assignee=data["assignee"],
-                    tags=services.tags_from_text(data["tags"]),
+                    tags=data["tags"],
                 )
             except ValidationError as error:
                 add_service_error(form, error, field="quote")
@@ -587,9 +571,9 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     claim=claim,
                     by=request.user,
                     version=data["version"],
-                    tags=services.tags_from_text(data["tags"]),
+                    tags=data["tags"],
                     statement=data["statement"],
-                    claimant=services.find_or_create_person(data["claimant"]),
+                    claimant=data["claimant"],
                     claim_type=data["claim_type"],
                     time_phrase=data["time_phrase"],
                     earliest_date=data["earliest_date"],
@@ -656,21 +640,4 @@ def time_phrase_window(request: HttpRequest) -> HttpResponse:
         request,
         "claims/claim_form.html#window-proposal",
         {"proposal": window, "article": article, "form": form, "oob": True},
-    )
-
-
-def article_claims_part(request: HttpRequest, article: Article) -> ArticlePagePart:
-    """The claims of an article: highlighted in its text and listed beside it."""
-    claims = list(
-        Claim.objects.filter(article=article)
-        .select_related("claimant", "article")
-        .order_by("quote_start", "id")
-    )
-    marks = [mark for claim in claims if (mark := quote_mark(claim))]
-    label = {f"claim-{c.pk}": c.statement for c in claims}
-    marks = [Mark(m.start, m.end, m.href, label[m.ident], m.ident) for m in marks]
-    return ArticlePagePart(
-        marks=marks,
-        template="claims/article_claims.html",
-        context={"claims": claims, "today": newsroom_today()},
     )

@@ -95,10 +95,10 @@ def test_article_and_user_text_is_rendered_inert_everywhere(admin_user) -> None:
         by=user,
         statement=f"Statement {EVIL}",
         quote=quote,
-        claimant=services.find_or_create_person(f"Person {PAYLOADS[2]}"),
+        claimant=f"Person {PAYLOADS[2]}",
         time_phrase=f"next week {PAYLOADS[0]}",
         resolution_criteria=EVIL,
-        tags=services.tags_from_text(PAYLOADS[3]),
+        tags=PAYLOADS[3],
     )
     services.add_evidence(
         claim=claim, by=user, version=1, url="https://x.example/?q=<b>", title=EVIL, note=EVIL

@@ -5,7 +5,16 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from claims import services
-from claims.models import Claim, ClaimEvent, ClaimStatus, EventKind, Evidence, Person, PersonAlias
+from claims.models import (
+    Claim,
+    ClaimEvent,
+    ClaimStatus,
+    EventKind,
+    Evidence,
+    Person,
+    PersonAlias,
+    Tag,
+)
 from tests.factories import ArticleFactory, ClaimFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +70,36 @@ def test_create_claim_refuses_a_quote_that_is_not_in_the_article(user) -> None:
     with pytest.raises(ValidationError):
         services.create_claim(article=article, by=user, statement="x", quote="not there")
     assert not ClaimEvent.objects.exists()
+
+
+def test_create_claim_makes_its_claimant_and_tags_from_their_names(user) -> None:
+    trump = PersonFactory(name="Donald Trump")
+    PersonAlias.objects.create(person=trump, alias="Mr. Trump")
+    claim = services.create_claim(
+        article=ArticleFactory(), by=user, statement="x", claimant="mr. trump", tags="A, B"
+    )
+    assert claim.claimant == trump
+    assert sorted(claim.tags.values_list("name", flat=True)) == ["A", "B"]
+
+
+def test_a_refused_claim_leaves_no_new_people_or_tags(user) -> None:
+    article = ArticleFactory(body=BODY)
+    with pytest.raises(ValidationError):
+        services.create_claim(
+            article=article,
+            by=user,
+            statement="x",
+            quote="not there",
+            claimant="Somebody New",
+            tags="Brand new tag",
+        )
+    claim = ClaimFactory(claimant=None)
+    with pytest.raises(services.VersionConflict):
+        services.edit_claim(
+            claim=claim, by=user, version=7, claimant="Another New", tags="Another tag"
+        )
+    assert not Person.objects.exists()
+    assert not Tag.objects.exists()
 
 
 def test_resolve_claim_records_outcome_event_and_evidence(user) -> None:

@@ -4,13 +4,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandParser
 
+from claims import roles
+
 # username -> (group, is_superuser). Passwords are random, printed once and never stored
 # anywhere but the database's password hash.
 DEMO_USERS = {
     "admin": (None, True),
-    "editor": ("Editors", False),
-    "reviewer": ("Reviewers", False),
-    "reader": ("Readers", False),
+    "editor": (roles.EDITORS, False),
+    "reviewer": (roles.REVIEWERS, False),
+    "reader": (roles.READERS, False),
 }
 
 

@@ -6,11 +6,12 @@ next two weeks" and Tomahawk missiles Trump "is considering" allowing. Running i
 changes nothing.
 """
 
-from django.contrib.auth import get_user_model
+from typing import NotRequired, TypedDict
+
 from django.core.management.base import BaseCommand
 
 from articles.models import Article
-from claims import services
+from claims import roles, services
 from claims.models import Claim, ClaimType
 from claims.timephrases import resolve_time_phrase
 
@@ -21,7 +22,19 @@ PEOPLE = {
     "Volodymyr Zelensky": ["Zelensky", "Zelenskyy", "Mr. Zelensky", "President Zelensky"],
     "Marco Rubio": ["Rubio", "Secretary Rubio"],
 }
-CLAIMS = [
+
+
+class DemoClaim(TypedDict):
+    statement: str
+    quote: str
+    claimant: str
+    time_phrase: str
+    criteria: str
+    assign: bool
+    type: NotRequired[ClaimType]
+
+
+CLAIMS: list[DemoClaim] = [
     {
         "statement": "Trump and Zelensky will meet at the White House on Friday",
         "quote": "Messrs. Trump and Zelensky will meet at the White House on Friday morning",
@@ -70,11 +83,12 @@ class Command(BaseCommand):
             return
         for name, aliases in PEOPLE.items():
             person = services.find_or_create_person(name)
+            assert person is not None  # the names above are not blank
             for alias in aliases:
                 services.add_alias(person=person, alias=alias)
-        User = get_user_model()
-        editor = User.objects.filter(username="editor").first()
-        reviewer = User.objects.filter(username="reviewer").first()
+        # The demo accounts of create_demo_users, if they hold their roles.
+        editor = roles.active_editors().filter(username="editor").first()
+        reviewer = roles.assignable_users().filter(username="reviewer").first()
         logged = 0
         for spec in CLAIMS:
             if Claim.objects.filter(article=article, quote=spec["quote"]).exists():
@@ -85,7 +99,7 @@ class Command(BaseCommand):
                 by=editor,
                 statement=spec["statement"],
                 quote=spec["quote"],
-                claimant=services.find_person(spec["claimant"]),
+                claimant=spec["claimant"],
                 claim_type=spec.get("type", ClaimType.PREDICTION),
                 time_phrase=spec["time_phrase"],
                 due_date=window.due_date,
@@ -94,7 +108,7 @@ class Command(BaseCommand):
                 vague=window.vague,
                 resolution_criteria=spec["criteria"],
                 assignee=reviewer if spec["assign"] else None,
-                tags=services.tags_from_text("Ukraine war, Diplomacy"),
+                tags="Ukraine war, Diplomacy",
             )
             logged += 1
         self.stdout.write(f"Demo claims: logged {logged}, already there {len(CLAIMS) - logged}.")
