@@ -2,13 +2,14 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from config.auth import role_required
+from config.paging import Keyset, split_page
 
 from . import importing
 from .extensions import article_page_parts
@@ -19,20 +20,8 @@ from .search import search_articles
 from .uploads import FORM_OVERHEAD_BYTES, ArticleUploadHandler, declared_size, too_large_message
 
 PAGE_SIZE = 30
-
-
-def _after(cursor: str) -> Q | None:
-    """Keyset position from "YYYY-MM-DD.id": rows after it in (-published_date, -id) order."""
-    try:
-        day, pk = cursor.split(".")
-        published, last_id = dt.date.fromisoformat(day), int(pk)
-    except ValueError:
-        return None
-    # The first condition bounds the index range (article_published), so a page deep in the
-    # list starts at the cursor instead of reading the index from the top.
-    return Q(published_date__lte=published) & (
-        Q(published_date__lt=published) | Q(published_date=published, id__lt=last_id)
-    )
+# The list's order, -published_date then -id, as the article_published index serves it.
+ORDER = Keyset("published_date", dt.date, descending=True)
 
 
 def filtered_articles(form: ArticleFilterForm) -> QuerySet[Article]:
@@ -55,17 +44,14 @@ def filtered_articles(form: ArticleFilterForm) -> QuerySet[Article]:
 def article_list(request: HttpRequest) -> HttpResponse:
     form = ArticleFilterForm(request.GET)
     articles = filtered_articles(form)
-    position = _after(request.GET.get("after", ""))
+    position = ORDER.after(request.GET.get("after", ""))
     if position is not None:
         articles = articles.filter(position)
-    # One row more than shown tells whether there is a next page, without a COUNT.
-    page = list(articles[: PAGE_SIZE + 1])
+    page, last = split_page(articles[: PAGE_SIZE + 1], PAGE_SIZE)
     next_cursor = None
-    if len(page) > PAGE_SIZE:
-        page = page[:PAGE_SIZE]
-        last = page[-1]
+    if last is not None:
         params = request.GET.copy()
-        params["after"] = f"{last.published_date.isoformat()}.{last.pk}"
+        params["after"] = ORDER.cursor(last)
         next_cursor = params.urlencode()
     template = "articles/article_list.html"
     if request.htmx and not request.htmx.history_restore_request:
