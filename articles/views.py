@@ -11,10 +11,10 @@ from django.views.decorators.http import require_http_methods
 from config.auth import role_required
 from config.paging import Keyset, split_page
 
-from . import importing
+from . import parsing, services
 from .extensions import article_page_parts
 from .forms import ArticleFilterForm, ArticleForm, ArticleUploadForm
-from .models import Article, Outlet, SourceKind
+from .models import Article, SourceKind
 from .rendering import paragraphs
 from .search import search_articles
 from .uploads import FORM_OVERHEAD_BYTES, ArticleUploadHandler, declared_size, too_large_message
@@ -75,35 +75,17 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _outlet(name: str) -> Outlet | None:
-    name = " ".join(name.split())
-    if not name:
-        return None
-    outlet = Outlet.objects.filter(name__iexact=name).first()
-    return outlet or Outlet.objects.create(name=name)
-
-
-def _duplicate_of(article: Article) -> Article | None:
-    return (
-        Article.objects.filter(content_hash=article.compute_content_hash())
-        .exclude(pk=article.pk)
-        .first()
-    )
-
-
 def _save_form(request: HttpRequest, form: ArticleForm) -> Article | None:
-    article = form.save(commit=False)
-    duplicate = _duplicate_of(article)
-    if duplicate:
-        form.add_error(None, f"The same text is already in Claimtrack as “{duplicate.title}”.")
+    try:
+        return services.save_article_form(
+            article=form.save(commit=False),
+            outlet_name=form.cleaned_data["outlet_name"],
+            by=request.user,
+        )
+    except services.DuplicateArticle as exc:
+        title = exc.duplicate.title
+        form.add_error(None, f"The same text is already in Claimtrack as “{title}”.")
         return None
-    article.outlet = _outlet(form.cleaned_data["outlet_name"])
-    if article.pk is None:
-        article.created_by = request.user
-        article.source_kind = SourceKind.MANUAL
-        article.source = "pasted text"
-    article.save()
-    return article
 
 
 @role_required("articles.add_article")
@@ -153,10 +135,10 @@ def _article_upload(request: HttpRequest, handler: ArticleUploadHandler) -> Http
     if upload.is_valid():
         file = upload.cleaned_data["file"]
         try:
-            parsed = importing.parse_bytes(file.read(), name=file.name)
+            parsed = parsing.parse_bytes(file.read(), name=file.name)
             parsed.source_kind = SourceKind.UPLOAD
-            article, created = importing.save_article(parsed, created_by=request.user)
-        except importing.ArticleImportError as exc:
+            article, created = services.save_article(parsed, created_by=request.user)
+        except parsing.ArticleImportError as exc:
             upload.add_error("file", f"{file.name}: {exc}")
         else:
             if created:
