@@ -1,6 +1,6 @@
 from argparse import ArgumentParser
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -26,7 +26,8 @@ class Command(BaseCommand):
             progress=not no_progress,
             # The bar redraws its line with "\r"; OutputWrapper would end every redraw with
             # a newline, so the bar gets the stream underneath.
-            progress_file=self.stderr._out,
+            # (OutputWrapper._out is typed as its write method; it is the stream.)
+            progress_file=cast(TextIO, self.stderr._out),
         )
         for name, reason in summary.failed:
             self.stderr.write(f"{name}: {reason}")
