@@ -1,9 +1,10 @@
 import datetime as dt
+import threading
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connections, transaction
 
 from articles import services
 from articles.models import Article, Outlet
@@ -193,3 +194,35 @@ def test_the_import_looks_each_outlet_up_once(django_assert_num_queries) -> None
         again = services.outlet_of(parsed_article(outlet_name="The Ledger"), outlets=outlets)
 
     assert again == first
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_saving_the_same_new_outlet_at_once_on_postgresql(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Both requests look the name up and miss before either creates it: the second INSERT
+    # waits for the first to commit, fails, and finds the first's row.
+    both_looked = threading.Barrier(2, timeout=10)
+    real_atomic = transaction.atomic
+
+    def atomic(*args: Any, **kwargs: Any) -> Any:
+        both_looked.wait()
+        return real_atomic(*args, **kwargs)
+
+    monkeypatch.setattr(services, "transaction", SimpleNamespace(atomic=atomic))
+    found: list[Outlet | None] = []
+
+    def save() -> None:
+        try:
+            found.append(find_or_create_outlet("The Ledger", url="https://ledger.example/a"))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(found) == 2 and found[0] == found[1] == Outlet.objects.get()
