@@ -28,10 +28,12 @@ import multiprocessing
 import os
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 import trafilatura
 
+resource: ModuleType | None
 try:
     import resource
 except ImportError:  # Windows: no limits but time
@@ -41,8 +43,10 @@ if TYPE_CHECKING:
     from lxml.etree import _Element
 
 # No forkserver on Windows: a fresh interpreter per page there, slower but as bounded in time.
-_context = multiprocessing.get_context(
-    "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+_context = (
+    multiprocessing.get_context("forkserver")
+    if "forkserver" in multiprocessing.get_all_start_methods()
+    else multiprocessing.get_context("spawn")
 )
 # trafilatura is imported once, in the server. "__main__" is multiprocessing's default
 # preload, kept; but Python 3.11's forkserver skips it, so each child runs the top level of
@@ -184,7 +188,8 @@ def _extract(text: str, *, max_elements: int) -> ExtractedPage | None:
             "max_date": dt.date.today().isoformat(),
         },
     )
-    if document is None or document.body is None:
+    # A Document unless as_dict=True is passed, which it is not.
+    if document is None or isinstance(document, dict) or document.body is None:
         return None
     title = " ".join((document.title or "").split())
     return ExtractedPage(

@@ -1,9 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from .importing import DEK_MAX, OUTLET_NAME_MAX, URL_MAX, ArticleImportError, check_body
 from .models import Article, Outlet
+from .parsing import DEK_MAX, OUTLET_NAME_MAX, URL_MAX, ArticleImportError, check_body
 from .uploads import size_text, too_large_message
 
 
@@ -49,16 +51,17 @@ class ArticleForm(forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 16}),
         }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.outlet:
             self.fields["outlet_name"].initial = self.instance.outlet.name
         # Every limit shown up front, not only in the error after a refused save.
         self.fields["body"].help_text = f"Up to {settings.ARTICLE_MAX_BODY_CHARS:,} characters."
         for field in self.fields.values():
-            if getattr(field, "max_length", None):
+            max_length = getattr(field, "max_length", None)
+            if max_length:
                 field.help_text = " ".join(
-                    filter(None, [field.help_text, f"Up to {field.max_length:,} characters."])
+                    filter(None, [str(field.help_text), f"Up to {max_length:,} characters."])
                 )
 
     def clean_body(self) -> str:
@@ -74,7 +77,7 @@ class ArticleForm(forms.ModelForm):
 class ArticleUploadForm(forms.Form):
     file = forms.FileField()
 
-    def __init__(self, *args: object, refused: str | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, refused: str | None = None, **kwargs: Any) -> None:
         """``refused``: the message for a file refused before it was read (too large)."""
         super().__init__(*args, **kwargs)
         self.refused = refused

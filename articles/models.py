@@ -1,6 +1,5 @@
 """What was published. This app knows nothing of claims."""
 
-import hashlib
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -9,9 +8,23 @@ from django.db.models import Q
 from django.db.models.base import ModelBase
 from django.urls import reverse
 
+# The field limits, the source kinds and the text's identity are the parser's too, which
+# runs without models; they live there.
+from .parsing import (
+    AUTHORS_MAX,
+    OUTLET_NAME_MAX,
+    SOURCE_MAX,
+    TITLE_MAX,
+    URL_MAX,
+    SourceKind,
+    content_hash,
+)
+
+__all__ = ["Article", "Outlet", "SourceKind", "content_hash"]
+
 
 class Outlet(models.Model):
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=OUTLET_NAME_MAX, unique=True)
     domain = models.CharField(max_length=253, blank=True, help_text="e.g. nytimes.com")
 
     class Meta:
@@ -26,38 +39,20 @@ class Outlet(models.Model):
         return self.name
 
 
-class SourceKind(models.TextChoices):
-    SEED = "seed", "Seed file"
-    URL = "url", "URL"
-    UPLOAD = "upload", "Upload"
-    MANUAL = "manual", "Manual entry"
-
-
-def content_hash(*, published_date: object, body: str) -> str:
-    """Identity of an article's text, so re-importing the same article changes nothing.
-
-    The title is left out on purpose: an editor may retitle an article without making
-    the next import of the same file a duplicate.
-    """
-    normalised_body = "\n".join(" ".join(line.split()) for line in body.strip().splitlines())
-    payload = f"{published_date}\x1f{normalised_body}"
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
 class Article(models.Model):
-    title = models.CharField(max_length=500)
+    title = models.CharField(max_length=TITLE_MAX)
     dek = models.TextField(blank=True, help_text="Standfirst or summary.")
     body = models.TextField()
     outlet = models.ForeignKey(
         Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
     )
-    url = models.URLField(max_length=2000, blank=True)
+    url = models.URLField(max_length=URL_MAX, blank=True)
     published_date = models.DateField()
-    authors = models.CharField(max_length=500, blank=True, help_text="Comma-separated.")
+    authors = models.CharField(max_length=AUTHORS_MAX, blank=True, help_text="Comma-separated.")
     language = models.CharField(max_length=16, default="en")
     source_kind = models.CharField(max_length=10, choices=SourceKind, default=SourceKind.MANUAL)
     source = models.CharField(
-        max_length=2000, blank=True, help_text="Seed file name, uploaded file name or URL."
+        max_length=SOURCE_MAX, blank=True, help_text="Seed file name, uploaded file name or URL."
     )
     content_hash = models.CharField(max_length=64, editable=False)
     created_by = models.ForeignKey(

@@ -53,14 +53,24 @@ class ArticleUploadHandler(FileUploadHandler):
         self.refused: dict[str, str] = {}  # field name -> name of the file refused
         self.file = io.BytesIO()
 
-    def new_file(self, *args: object, **kwargs: object) -> None:
-        super().new_file(*args, **kwargs)
+    def new_file(
+        self,
+        field_name: str,
+        file_name: str,
+        content_type: str,
+        content_length: int | None,
+        charset: str | None = None,
+        content_type_extra: dict[str, bytes] | None = None,
+    ) -> None:
+        super().new_file(
+            field_name, file_name, content_type, content_length, charset, content_type_extra
+        )
         self.file = io.BytesIO()
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
         self.received += len(raw_data)
         if self.received > self.limit:
-            self.refused[self.field_name] = self.file_name
+            self.refused[self.field_name] = self.file_name or ""
             raise SkipFile
         self.file.write(raw_data)
 

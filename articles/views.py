@@ -2,37 +2,26 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from config.auth import role_required
+from config.paging import Keyset, split_page
 
-from . import importing
+from . import parsing, services
 from .extensions import article_page_parts
 from .forms import ArticleFilterForm, ArticleForm, ArticleUploadForm
-from .models import Article, Outlet, SourceKind
+from .models import Article, SourceKind
 from .rendering import paragraphs
 from .search import search_articles
 from .uploads import FORM_OVERHEAD_BYTES, ArticleUploadHandler, declared_size, too_large_message
 
 PAGE_SIZE = 30
-
-
-def _after(cursor: str) -> Q | None:
-    """Keyset position from "YYYY-MM-DD.id": rows after it in (-published_date, -id) order."""
-    try:
-        day, pk = cursor.split(".")
-        published, last_id = dt.date.fromisoformat(day), int(pk)
-    except ValueError:
-        return None
-    # The first condition bounds the index range (article_published), so a page deep in the
-    # list starts at the cursor instead of reading the index from the top.
-    return Q(published_date__lte=published) & (
-        Q(published_date__lt=published) | Q(published_date=published, id__lt=last_id)
-    )
+# The list's order, -published_date then -id, as the article_published index serves it.
+ORDER = Keyset("published_date", dt.date, descending=True)
 
 
 def filtered_articles(form: ArticleFilterForm) -> QuerySet[Article]:
@@ -55,17 +44,14 @@ def filtered_articles(form: ArticleFilterForm) -> QuerySet[Article]:
 def article_list(request: HttpRequest) -> HttpResponse:
     form = ArticleFilterForm(request.GET)
     articles = filtered_articles(form)
-    position = _after(request.GET.get("after", ""))
+    position = ORDER.after(request.GET.get("after", ""))
     if position is not None:
         articles = articles.filter(position)
-    # One row more than shown tells whether there is a next page, without a COUNT.
-    page = list(articles[: PAGE_SIZE + 1])
+    page, last = split_page(articles[: PAGE_SIZE + 1], PAGE_SIZE)
     next_cursor = None
-    if len(page) > PAGE_SIZE:
-        page = page[:PAGE_SIZE]
-        last = page[-1]
+    if last is not None:
         params = request.GET.copy()
-        params["after"] = f"{last.published_date.isoformat()}.{last.pk}"
+        params["after"] = ORDER.cursor(last)
         next_cursor = params.urlencode()
     template = "articles/article_list.html"
     if request.htmx and not request.htmx.history_restore_request:
@@ -89,35 +75,17 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _outlet(name: str) -> Outlet | None:
-    name = " ".join(name.split())
-    if not name:
-        return None
-    outlet = Outlet.objects.filter(name__iexact=name).first()
-    return outlet or Outlet.objects.create(name=name)
-
-
-def _duplicate_of(article: Article) -> Article | None:
-    return (
-        Article.objects.filter(content_hash=article.compute_content_hash())
-        .exclude(pk=article.pk)
-        .first()
-    )
-
-
 def _save_form(request: HttpRequest, form: ArticleForm) -> Article | None:
-    article = form.save(commit=False)
-    duplicate = _duplicate_of(article)
-    if duplicate:
-        form.add_error(None, f"The same text is already in Claimtrack as “{duplicate.title}”.")
+    try:
+        return services.save_article_form(
+            article=form.save(commit=False),
+            outlet_name=form.cleaned_data["outlet_name"],
+            by=request.user,
+        )
+    except services.DuplicateArticle as exc:
+        title = exc.duplicate.title
+        form.add_error(None, f"The same text is already in Claimtrack as “{title}”.")
         return None
-    article.outlet = _outlet(form.cleaned_data["outlet_name"])
-    if article.pk is None:
-        article.created_by = request.user
-        article.source_kind = SourceKind.MANUAL
-        article.source = "pasted text"
-    article.save()
-    return article
 
 
 @role_required("articles.add_article")
@@ -167,10 +135,10 @@ def _article_upload(request: HttpRequest, handler: ArticleUploadHandler) -> Http
     if upload.is_valid():
         file = upload.cleaned_data["file"]
         try:
-            parsed = importing.parse_bytes(file.read(), name=file.name)
+            parsed = parsing.parse_bytes(file.read(), name=file.name)
             parsed.source_kind = SourceKind.UPLOAD
-            article, created = importing.save_article(parsed, created_by=request.user)
-        except importing.ArticleImportError as exc:
+            article, created = services.save_article(parsed, created_by=request.user)
+        except parsing.ArticleImportError as exc:
             upload.add_error("file", f"{file.name}: {exc}")
         else:
             if created:

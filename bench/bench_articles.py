@@ -57,18 +57,18 @@ def run(args: argparse.Namespace) -> None:
     from django.test import Client
 
     from articles.models import Article, Outlet
-    from articles.views import PAGE_SIZE, _after
+    from articles.views import ORDER, PAGE_SIZE
 
     reader = get_user_model().objects.filter(groups__name="Reviewers").order_by("pk").first()
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(reader)
 
     # The cursor after --depth pages, computed the way the list computes it.
-    depth_row = Article.objects.order_by("-published_date", "-id").values_list(
-        "published_date", "id"
-    )[args.depth * PAGE_SIZE - 1]
-    deep = f"{depth_row[0].isoformat()}.{depth_row[1]}"
-    assert _after(deep) is not None
+    depth_row = Article.objects.order_by("-published_date", "-id").only("published_date", "id")[
+        args.depth * PAGE_SIZE - 1
+    ]
+    deep = ORDER.cursor(depth_row)
+    assert ORDER.after(deep) is not None
     rare_outlet = Outlet.objects.order_by("pk").values_list("pk", flat=True).last()
     words = _words(Article)
     print(f"{Article.objects.count():,} articles; page size {PAGE_SIZE}; user {reader}")

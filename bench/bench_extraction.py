@@ -10,8 +10,8 @@ Pages (generated, as in tests/articles/test_extraction.py):
   news-page-again the same page extracted again: the cost of a child process per page
 
 Each page is extracted in a fresh Python process, two ways:
-  before  trafilatura in the process itself, as articles.importing did (killed after --cap s)
-  after   articles.importing.parse_html: a forkserver child with the element, time and
+  before  trafilatura in the process itself, as articles.importing once did (killed after --cap s)
+  after   articles.parsing.parse_html: a forkserver child with the element, time and
           memory limits of the settings
 and the table gives the wall time and the peak resident memory of that process (the
 worker's memory; the child's is bounded by ARTICLE_EXTRACT_MEMORY_MB).
@@ -68,7 +68,7 @@ def one(name: str, way: str) -> None:
 
     django.setup()
     from articles import extraction
-    from articles.importing import ArticleImportError, parse_html
+    from articles.parsing import ArticleImportError, parse_html
 
     text = page(name)
     if name == "news-page-again" and way == "after":

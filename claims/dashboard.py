@@ -40,6 +40,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Outlet
+from config.paging import Keyset, split_page
 
 from .models import Channel, Claim, ClaimType, Reminder, Tag
 
@@ -129,6 +130,13 @@ VIEWS = {
     ),
 }
 WHO = [("mine", "Mine"), ("unassigned", "Unassigned"), ("all", "All")]
+# Each list's order (Dashboard.ordered), which its "show more" cursor follows.
+KEYSETS = {
+    "overdue": Keyset("due_date", dt.date),
+    "soon": Keyset("due_date", dt.date),
+    "undated": Keyset(descending=True),
+    "resolved": Keyset("resolved_at", dt.datetime, descending=True),
+}
 
 
 class DashboardFilters(forms.Form):
@@ -305,7 +313,7 @@ class Dashboard:
         size = size or PAGE_SIZE
         view = self.filters["view"]
         claims = self.ordered(view)
-        position = _position(view, after)
+        position = KEYSETS[view].after(after)
         if position is not None:
             claims = claims.filter(position)
         if self.full_text:
@@ -316,10 +324,8 @@ class Dashboard:
             rows = _with_links([found[pk] for pk in ids if pk in found])
         else:
             rows = _with_links(list(_with_row_data(claims)[: size + 1]))
-        if len(rows) <= size:
-            return rows, ""
-        rows = rows[:size]
-        return rows, _cursor(view, rows[-1])
+        rows, last = split_page(rows, size)
+        return rows, "" if last is None else KEYSETS[view].cursor(last)
 
     def row(self, pk: int) -> Claim | None:
         """One claim as its dashboard row shows it."""
@@ -393,35 +399,3 @@ def _with_links(rows: list[Claim]) -> list[Claim]:
     for row in rows:
         row.links = RowLinks(claim(row.pk), article(row.article_id), take(row.pk), forms(row.pk))
     return rows
-
-
-def _cursor(view: str, claim: Claim) -> str:
-    if view in ("overdue", "soon"):
-        return f"{claim.due_date.isoformat()}_{claim.pk}"
-    if view == "undated":
-        return str(claim.pk)
-    return f"{claim.resolved_at.isoformat()}_{claim.pk}"
-
-
-def _position(view: str, after: str) -> Q | None:
-    """The rows after a cursor, in the list's own order; None for the first page."""
-    if not after:
-        return None
-    try:
-        if view == "undated":
-            return Q(id__lt=int(after))
-        value, pk = after.rsplit("_", 1)
-        last_id = int(pk)
-        if view in ("overdue", "soon"):
-            due = dt.date.fromisoformat(value)
-            # The first condition bounds the index range, so a deep page starts where the
-            # cursor is instead of scanning from the top of the list.
-            return Q(due_date__gte=due) & (Q(due_date__gt=due) | Q(id__gt=last_id))
-        resolved = dt.datetime.fromisoformat(value)
-        if timezone.is_naive(resolved):
-            resolved = timezone.make_aware(resolved, dt.UTC)
-        # In UTC: PostgreSQL refuses offsets past ±15:59, which Python accepts.
-        resolved = resolved.astimezone(dt.UTC)
-        return Q(resolved_at__lte=resolved) & (Q(resolved_at__lt=resolved) | Q(id__lt=last_id))
-    except (ValueError, OverflowError):
-        return None

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pytest_django.fixtures import Settings as SettingsFixture
 
-from articles.importing import ArticleImportError, parse_bytes, parse_html
 from articles.models import Article
+from articles.parsing import ArticleImportError, parse_bytes, parse_html
 from tests.articles.test_import_command import NEWS_PAGE, run_failing
 
 HEAD = (

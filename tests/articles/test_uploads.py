@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from pytest_django.fixtures import Settings as SettingsFixture
 
-from articles import importing
-from articles.importing import ParsedArticle
+from articles import parsing
 from articles.models import Article
+from articles.parsing import ParsedArticle
 from tests.articles.test_import_command import NEWS_PAGE
 
 pytestmark = pytest.mark.django_db
@@ -87,13 +87,13 @@ def test_an_upload_never_lands_in_a_temporary_file(
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 100
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
     on_disk_while_parsing: list[list[str]] = []
-    real_parse_bytes = importing.parse_bytes
+    real_parse_bytes = parsing.parse_bytes
 
     def parse_bytes(data: bytes, *, name: str) -> ParsedArticle:
         on_disk_while_parsing.append(sorted(p.name for p in tmp_path.iterdir()))
         return real_parse_bytes(data, name=name)
 
-    monkeypatch.setattr(importing, "parse_bytes", parse_bytes)
+    monkeypatch.setattr(parsing, "parse_bytes", parse_bytes)
     story = SEED + b"More of the body. " * 100
 
     response = as_editor.post(

@@ -84,6 +84,21 @@ def test_paste_an_article(as_editor, editor) -> None:
     assert article.source_kind == SourceKind.MANUAL
 
 
+def test_a_pasted_articles_new_outlet_gets_the_domain_of_its_url(as_editor) -> None:
+    as_editor.post(
+        "/articles/new/",
+        {
+            "paste-title": "Pasted",
+            "paste-url": "https://www.ledger.example/world/a",
+            "paste-outlet_name": "The Ledger",
+            "paste-published_date": "2025-10-17",
+            "paste-language": "en",
+            "paste-body": "Text.",
+        },
+    )
+    assert Article.objects.get().outlet.domain == "ledger.example"
+
+
 def test_pasting_the_same_text_twice_is_refused_with_a_clear_message(as_editor) -> None:
     ArticleFactory(body="Same text.", published_date=dt.date(2025, 10, 17), title="First")
     response = as_editor.post(
