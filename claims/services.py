@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from articles.models import Article
 
 from . import tasks
+from .cadence import first_reminder_on
 from .models import (
     CRITERIA_MAX,
     NAME_MAX,
@@ -42,7 +43,6 @@ from .models import (
     TextLimit,
     newsroom_today,
 )
-from .reminders import first_reminder_on
 
 
 class VersionConflict(Exception):

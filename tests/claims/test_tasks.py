@@ -27,8 +27,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks, Settings
 
-from claims import reminders, tasks
+from claims import digests, sweep, tasks
 from claims.models import Channel, ClaimStatus, Reminder, newsroom_today
+from claims.sweep_run import SweepLock, SweepRun, SweepSummary
 from config.celery import app as celery_app
 from tests.factories import ClaimFactory, UserFactory
 
@@ -71,16 +72,16 @@ def test_the_task_retries_when_the_database_is_unavailable(
     monkeypatch: pytest.MonkeyPatch, reviewer: User
 ) -> None:
     ClaimFactory(assignee=reviewer)
-    real_sweep = reminders.sweep_overdue
+    real_sweep = sweep.sweep_overdue
     calls = []
 
-    def flaky_sweep(**kwargs: object) -> reminders.SweepSummary:
+    def flaky_sweep(**kwargs: object) -> SweepSummary:
         calls.append(1)
         if len(calls) < 3:
             raise OperationalError("the database system is starting up")
         return real_sweep(**kwargs)
 
-    monkeypatch.setattr(reminders, "sweep_overdue", flaky_sweep)
+    monkeypatch.setattr(sweep, "sweep_overdue", flaky_sweep)
 
     with time_machine.travel(MORNING_AFTER, tick=False):
         result = tasks.sweep_overdue.apply()
@@ -146,12 +147,10 @@ def test_a_retried_sweep_takes_back_the_digests_it_had_leased(reviewer: User) ->
 def test_leases_of_another_sweep_are_not_taken_back(reviewer: User) -> None:
     ClaimFactory(assignee=reviewer)
     with time_machine.travel(MORNING_AFTER, tick=False):
-        reminders.record_due_reminders(
-            reminders._Run(
-                now=timezone.now(), today=newsroom_today(), summary=reminders.SweepSummary()
-            )
+        sweep.record_due_reminders(
+            SweepRun(now=timezone.now(), today=newsroom_today(), summary=SweepSummary())
         )
-        reminders._lease_digest_rows([reviewer.pk], now=timezone.now(), sweep_id="other-task")
+        digests._lease_digest_rows([reviewer.pk], now=timezone.now(), sweep_id="other-task")
 
         assert tasks.sweep_overdue.apply(task_id="this-task").get()["digests_sent"] == 0
         assert tasks.sweep_overdue.apply(task_id="other-task").get()["digests_sent"] == 1
@@ -262,7 +261,7 @@ def test_the_command_says_so_and_does_nothing_while_another_sweep_runs(reviewer:
     holding, done = threading.Event(), threading.Event()
 
     def other_sweep() -> None:
-        lock = reminders.SweepLock()
+        lock = SweepLock()
         try:
             assert lock.acquire()
             holding.set()
@@ -351,7 +350,7 @@ def test_the_web_app_keeps_working_with_the_broker_down(
     django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     claim = ClaimFactory(assignee=reviewer, due_date=newsroom_today() - dt.timedelta(days=1))
-    reminders.sweep_overdue()
+    sweep.sweep_overdue()
     notification = Reminder.objects.get(channel=Channel.IN_APP)
     client.force_login(reviewer)
 
@@ -449,7 +448,7 @@ def test_a_queued_sweep_that_found_another_running_queues_itself_again(
     holding, done = threading.Event(), threading.Event()
 
     def other_sweep() -> None:
-        lock = reminders.SweepLock()
+        lock = SweepLock()
         try:
             assert lock.acquire()
             holding.set()

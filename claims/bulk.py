@@ -1,0 +1,77 @@
+"""Rows written in bulk by the reminder sweep and the digests, without model instances.
+
+`insert_rows` INSERTs tuples; `batches` cuts id lists for `id__in` updates. Both serve
+claims.sweep and claims.digests, where a sweep may touch tens of thousands of rows.
+"""
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+
+from django.db import connection
+from django.db.models import Field, Model
+from django.db.models.constants import OnConflict
+
+# Ids per `id__in` query: well under SQLite's limit on query parameters.
+ID_BATCH = 2000
+
+
+def batches(ids: Sequence[int], size: int | None = None) -> Iterator[Sequence[int]]:
+    # ID_BATCH read at each call, not bound as a default: a test can make it small.
+    size = size or ID_BATCH
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def insert_rows(
+    model: type[Model],
+    fields: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    ignore_conflicts: bool = False,
+) -> None:
+    """INSERT rows given as tuples, without building model instances.
+
+    bulk_create spent half of a 50,000-claim sweep constructing and preparing model objects
+    (bench/bench_sweep.py). On PostgreSQL the rows go as one array per column through
+    UNNEST, as bulk_create does, so that planning stays cheap; elsewhere as VALUES lists.
+    """
+    if not rows:
+        return
+    opts = model._meta
+    columns = [opts.get_field(name) for name in fields]
+    ops = connection.ops
+    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    head = (
+        f"{ops.insert_statement(on_conflict=on_conflict)} {ops.quote_name(opts.db_table)} "
+        f"({', '.join(ops.quote_name(column.column) for column in columns)})"
+    )
+    tail = ops.on_conflict_suffix_sql(columns, on_conflict, [], [])
+    prepared: dict[tuple[str, object], object] = {}
+
+    def prepare(column: Field, value: object) -> object:
+        if value is None or isinstance(value, bool | int | str):
+            return value
+        if isinstance(value, dt.date):  # dates and datetimes: few distinct ones
+            key = (column.attname, value)
+            if key not in prepared:
+                prepared[key] = column.get_db_prep_save(value, connection)
+            return prepared[key]
+        return column.get_db_prep_save(value, connection)
+
+    values = [[prepare(c, v) for c, v in zip(columns, row, strict=True)] for row in rows]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{c.db_type(connection).split('(')[0]}[]" for c in columns)
+            cursor.execute(
+                f"{head} SELECT * FROM UNNEST({arrays}) {tail}",
+                [list(c) for c in zip(*values, strict=True)],
+            )
+            return
+        per_statement = max(1, (connection.features.max_query_params or 999) // len(columns))
+        placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        for start in range(0, len(values), per_statement):
+            batch = values[start : start + per_statement]
+            cursor.execute(
+                f"{head} VALUES {', '.join([placeholders] * len(batch))} {tail}",
+                [value for row in batch for value in row],
+            )
