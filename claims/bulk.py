@@ -6,6 +6,7 @@ claims.sweep and claims.digests, where a sweep may touch tens of thousands of ro
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from django.db import connection
 from django.db.models import Field, Model
@@ -38,17 +39,23 @@ def insert_rows(
     if not rows:
         return
     opts = model._meta
-    columns = [opts.get_field(name) for name in fields]
+    columns: list[Field[Any, Any]] = []
+    for name in fields:
+        column = opts.get_field(name)
+        if not isinstance(column, Field) or not column.column:
+            raise ValueError(f"{opts.label}.{name} is not a column")
+        columns.append(column)
     ops = connection.ops
     on_conflict = OnConflict.IGNORE if ignore_conflicts else None
     head = (
         f"{ops.insert_statement(on_conflict=on_conflict)} {ops.quote_name(opts.db_table)} "
-        f"({', '.join(ops.quote_name(column.column) for column in columns)})"
+        f"({', '.join(ops.quote_name(str(column.column)) for column in columns)})"
     )
     tail = ops.on_conflict_suffix_sql(columns, on_conflict, [], [])
-    prepared: dict[tuple[str, object], object] = {}
+    prepared: dict[tuple[str, object], Any] = {}
 
-    def prepare(column: Field, value: object) -> object:
+    # Any: whatever the field prepares for the database driver (a string, a datetime, ...).
+    def prepare(column: "Field[Any, Any]", value: object) -> Any:
         if value is None or isinstance(value, bool | int | str):
             return value
         if isinstance(value, dt.date):  # dates and datetimes: few distinct ones
@@ -61,7 +68,7 @@ def insert_rows(
     values = [[prepare(c, v) for c, v in zip(columns, row, strict=True)] for row in rows]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            arrays = ", ".join(f"%s::{c.db_type(connection).split('(')[0]}[]" for c in columns)
+            arrays = ", ".join(f"%s::{str(c.db_type(connection)).split('(')[0]}[]" for c in columns)
             cursor.execute(
                 f"{head} SELECT * FROM UNNEST({arrays}) {tail}",
                 [list(c) for c in zip(*values, strict=True)],

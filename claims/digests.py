@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractUser
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
@@ -383,23 +383,25 @@ def collect_digest(rows: Sequence[_EmailRow], *, today: dt.date) -> Digest:
         settings.REMINDER_DIGEST_MAX_CLAIMS, claims.items(), key=lambda kv: (kv[1][0], kv[0])
     )
     found = Claim.objects.select_related("claimant").in_bulk([claim_id for claim_id, _ in top])
-    items = [
-        DigestItem(
-            claim_id=claim_id,
-            statement=found[claim_id].statement,
-            claimant=found[claim_id].claimant.name if found[claim_id].claimant else "",
-            due_date=due_date,
-            days_overdue=(today - due_date).days,
-            url=settings.SITE_URL + found[claim_id].get_absolute_url(),
-            escalation=escalation,
+    items = []
+    for claim_id, (due_date, escalation) in top:
+        claim = found[claim_id]
+        items.append(
+            DigestItem(
+                claim_id=claim_id,
+                statement=claim.statement,
+                claimant=claim.claimant.name if claim.claimant else "",
+                due_date=due_date,
+                days_overdue=(today - due_date).days,
+                url=settings.SITE_URL + claim.get_absolute_url(),
+                escalation=escalation,
+            )
         )
-        for claim_id, (due_date, escalation) in top
-    ]
     escalated = sum(escalation for _due, escalation in claims.values())
     return Digest(items=items, total=len(claims), escalated=escalated)
 
 
-def build_digest(*, user: AbstractBaseUser, address: str, digest: Digest) -> EmailMultiAlternatives:
+def build_digest(*, user: AbstractUser, address: str, digest: Digest) -> EmailMultiAlternatives:
     """The email: plain text and HTML, from templates that escape every text they show."""
     subject = f"Claimtrack: {plural(digest.total, 'overdue claim')} to review"
     if digest.escalated:

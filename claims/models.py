@@ -18,7 +18,7 @@ from django.utils.deconstruct import deconstructible
 
 from articles.models import Article
 
-from .cadence import first_reminder_on
+from .cadence import first_reminder_on, step_of
 
 # The longest text each free-text field takes, in characters. Without them a 2.4 MB note
 # was stored, and shown to every reader of the claim page. Forms say the limit
@@ -575,3 +575,12 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder step {self.step} of claim {self.claim_id} to {self.recipient_id}"
+
+    @property
+    def description(self) -> str:
+        """What the reminder was, in plain words: "third reminder, 7 days overdue".
+
+        The step as the cadence names it, and how late the claim was when it arrived.
+        """
+        days = (newsroom_today(self.created_at) - self.due_date).days
+        return step_of(self.step, self.escalation).describe(days_overdue=days)

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
-from .cadence import step_of
 from .models import UNREAD_COUNT_CAP, Channel, Reminder, newsroom_today
 
 PAGE_SIZE = 50
@@ -30,22 +29,11 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def describe(reminder: Reminder) -> str:
-    """What a notification was, in plain words: "third reminder, 7 days overdue".
-
-    The step as the cadence names it, and how late the claim was when it arrived.
-    """
-    days = (newsroom_today(reminder.created_at) - reminder.due_date).days
-    return step_of(reminder.step, reminder.escalation).describe(days_overdue=days)
-
-
 def _list_context(request: HtmxHttpRequest, page_number: str | None) -> dict[str, object]:
     page = Paginator(Reminder.objects.notifications_for(request.user), PAGE_SIZE).get_page(
         page_number
     )
     page.object_list = list(page.object_list)
-    for reminder in page.object_list:
-        reminder.description = describe(reminder)
     return {
         "page": page,
         "has_unread": any(reminder.read_at is None for reminder in page),

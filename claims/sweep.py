@@ -187,7 +187,8 @@ def _claims_due(*, today: dt.date, after: tuple[dt.date, int] | None) -> list[tu
             Q(next_reminder_on__gt=after[0]) | Q(next_reminder_on=after[0], pk__gt=after[1])
         )
     claims = claims.order_by("next_reminder_on", "pk")
-    return list(claims.values_list("pk", "next_reminder_on")[:CHUNK_SIZE])
+    rows = claims.values_list("pk", "next_reminder_on")[:CHUNK_SIZE]
+    return [(pk, on) for pk, on in rows if on is not None]  # never None: filtered above
 
 
 def _lock_claims_to_remind(ids: Sequence[int], today: dt.date) -> list[Any]:

@@ -116,7 +116,8 @@ def _publish_sweep() -> None:
             kwargs={"queued_by_change": True},
             countdown=settings.SWEEP_COALESCE_SECONDS,
             expires=_pending_for(),
-            connection=conn,
+            # celery-types leaves out connection=, which apply_async takes through **options.
+            connection=conn,  # type: ignore[call-arg]
             retry=False,
         )
 
