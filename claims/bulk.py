@@ -10,7 +10,6 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Field, Model
-from django.db.models.constants import OnConflict
 
 # Ids per `id__in` query: well under SQLite's limit on query parameters.
 ID_BATCH = 2000
@@ -35,6 +34,8 @@ def insert_rows(
     bulk_create spent half of a 50,000-claim sweep constructing and preparing model objects
     (bench/bench_sweep.py). On PostgreSQL the rows go as one array per column through
     UNNEST, as bulk_create does, so that planning stays cheap; elsewhere as VALUES lists.
+    `ignore_conflicts` skips the rows a unique constraint refuses; any other violation
+    raises IntegrityError, on every database.
     """
     if not rows:
         return
@@ -46,12 +47,14 @@ def insert_rows(
             raise ValueError(f"{opts.label}.{name} is not a column")
         columns.append(column)
     ops = connection.ops
-    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
     head = (
-        f"{ops.insert_statement(on_conflict=on_conflict)} {ops.quote_name(opts.db_table)} "
+        f"INSERT INTO {ops.quote_name(opts.db_table)} "
         f"({', '.join(ops.quote_name(str(column.column)) for column in columns)})"
     )
-    tail = ops.on_conflict_suffix_sql(columns, on_conflict, [], [])
+    # ON CONFLICT DO NOTHING (PostgreSQL, SQLite 3.24+) skips only rows that break a
+    # unique constraint. Not Django's INSERT OR IGNORE on SQLite, which bulk_create uses:
+    # that also drops rows breaking NOT NULL and CHECK constraints, silently.
+    tail = "ON CONFLICT DO NOTHING" if ignore_conflicts else ""
     prepared: dict[tuple[str, object], Any] = {}
 
     # Any: whatever the field prepares for the database driver (a string, a datetime, ...).
