@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 from django.core import mail
-from django.db import connections
+from django.db import OperationalError, connections
 
 from claims.models import Channel, Claim, Reminder
 from claims.sweep import sweep_overdue
@@ -64,3 +64,20 @@ def race(count: int, target: Callable[[], object]) -> list[object]:
         thread.join(timeout=120)
     assert not errors, errors
     return results
+
+
+class DatabaseErrorOnce:
+    """An execute wrapper that fails the first statement containing `text` as a database
+    that went away would, without sending it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.failed = False
+
+    def __call__(
+        self, execute: Callable, sql: str, params: object, many: bool, context: dict
+    ) -> object:
+        if self.text in sql and not self.failed:
+            self.failed = True
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)

@@ -8,7 +8,7 @@ Friday 31 October 2025 (tests/factories.py); 1 November 00:00 in New York is 04:
 import datetime as dt
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ import time_machine
 from django.contrib.auth.models import User
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
-from django.db import OperationalError, connection, connections, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
@@ -24,7 +24,7 @@ from claims import digests, sweep
 from claims.models import Channel, Claim, ClaimStatus, Reminder
 from claims.sweep import sweep_overdue
 from claims.sweep_run import SweepRun, SweepSummary
-from tests.claims.sweeping import DUE, NEW_YORK, at, mails_to, race, sweep_at
+from tests.claims.sweeping import DUE, NEW_YORK, DatabaseErrorOnce, at, mails_to, race, sweep_at
 from tests.factories import ClaimFactory, PersonFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("newsroom_in_new_york")]
@@ -314,23 +314,6 @@ def test_a_scheduled_sweep_takes_a_retry_due_before_the_next_tick(
 
     assert summary.digests_sent == 1
     assert len(mails_to("reviewer")) == 1
-
-
-class DatabaseErrorOnce:
-    """An execute wrapper that fails the first statement containing `text` as a database
-    that went away would, without sending it."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.failed = False
-
-    def __call__(
-        self, execute: Callable, sql: str, params: object, many: bool, context: dict
-    ) -> object:
-        if self.text in sql and not self.failed:
-            self.failed = True
-            raise OperationalError("server closed the connection unexpectedly")
-        return execute(sql, params, many, context)
 
 
 # Transactional: the failed statement would otherwise doom the test's own transaction.

@@ -9,7 +9,7 @@ Friday 31 October 2025 (tests/factories.py); 1 November 00:00 in New York is 04:
 import datetime as dt
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ from claims import bulk, services
 from claims import sweep as claims_sweep
 from claims.models import Channel, Claim, ClaimEvent, ClaimStatus, EventKind, Reminder
 from claims.sweep import sweep_overdue
-from claims.sweep_run import SweepLock, SweepSummary
+from claims.sweep_run import SweepSummary
 from tests.claims.sweeping import DUE, NEW_YORK, at, mails_to, race, steps_of, sweep_at
 from tests.factories import ClaimFactory, UserFactory
 
@@ -466,29 +466,6 @@ def test_chunks_cover_every_claim_when_there_are_more_than_one_chunk(
 
 
 # --- One sweep at a time ---------------------------------------------------------------
-
-
-@pytest.fixture
-def sweep_running_elsewhere() -> Iterator[None]:
-    """Another sweep holds the sweep lock (from its own thread and database connection)."""
-    holding, done = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        lock = SweepLock()
-        try:
-            assert lock.acquire()
-            holding.set()
-            done.wait(60)
-            lock.release()
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert holding.wait(30)
-    yield
-    done.set()
-    holder.join(30)
 
 
 def test_a_second_sweep_returns_at_once_while_one_runs(

@@ -31,6 +31,7 @@ from claims import digests, sweep, tasks
 from claims.models import Channel, ClaimStatus, Reminder, newsroom_today
 from claims.sweep_run import SweepLock, SweepRun, SweepSummary
 from config.celery import app as celery_app
+from tests.claims.sweeping import DatabaseErrorOnce
 from tests.factories import ClaimFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,30 +110,13 @@ def test_a_sweep_task_is_stopped_before_the_broker_would_hand_it_out_again(
         assert task.time_limit < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
 
 
-class FailOnce:
-    """An execute wrapper failing the first statement containing `text`, as a database
-    going away would."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.failed = False
-
-    def __call__(
-        self, execute: Callable, sql: str, params: object, many: bool, context: dict
-    ) -> object:
-        if self.text in sql and not self.failed:
-            self.failed = True
-            raise OperationalError("server closed the connection unexpectedly")
-        return execute(sql, params, many, context)
-
-
 # Transactional: the failed statement would otherwise doom the test's own transaction.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_retried_sweep_takes_back_the_digests_it_had_leased(reviewer: User) -> None:
     ClaimFactory(assignee=reviewer)
     # The database goes away after the digest's rows were leased, before it was sent:
     # the task is retried, and the retry mails it at once rather than after the lease.
-    fail = FailOnce('"claims_person"')
+    fail = DatabaseErrorOnce('"claims_person"')
 
     with time_machine.travel(MORNING_AFTER, tick=False), connection.execute_wrapper(fail):
         result = tasks.sweep_overdue.apply()
@@ -256,30 +240,13 @@ def test_the_command_run_again_does_nothing(reviewer: User) -> None:
     assert len(mail.outbox) == 1
 
 
-def test_the_command_says_so_and_does_nothing_while_another_sweep_runs(reviewer: User) -> None:
+def test_the_command_says_so_and_does_nothing_while_another_sweep_runs(
+    reviewer: User, sweep_running_elsewhere: None
+) -> None:
     ClaimFactory(assignee=reviewer)
-    holding, done = threading.Event(), threading.Event()
-
-    def other_sweep() -> None:
-        lock = SweepLock()
-        try:
-            assert lock.acquire()
-            holding.set()
-            done.wait(60)
-            lock.release()
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=other_sweep)
-    holder.start()
-    assert holding.wait(30)
     out = io.StringIO()
-    try:
-        with time_machine.travel(MORNING_AFTER, tick=False):
-            call_command("sweep_overdue", stdout=out)
-    finally:
-        done.set()
-        holder.join(30)
+    with time_machine.travel(MORNING_AFTER, tick=False):
+        call_command("sweep_overdue", stdout=out)
 
     assert out.getvalue() == "Skipped: another sweep is running, and it does this one's work.\n"
     assert not Reminder.objects.exists()
