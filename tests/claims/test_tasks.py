@@ -29,7 +29,7 @@ from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks, Settings
 
 from claims import digests, sweep, tasks
 from claims.models import Channel, ClaimStatus, Reminder, newsroom_today
-from claims.sweep_run import SweepLock, SweepRun, SweepSummary
+from claims.sweep_run import SweepRun, SweepSummary
 from config.celery import app as celery_app
 from tests.claims.sweeping import DatabaseErrorOnce
 from tests.factories import ClaimFactory, UserFactory
@@ -409,30 +409,11 @@ def test_a_change_after_the_pending_sweep_started_queues_the_next(
 
 
 def test_a_queued_sweep_that_found_another_running_queues_itself_again(
-    memory_broker: None, reviewer: User
+    memory_broker: None, reviewer: User, sweep_running_elsewhere: None
 ) -> None:
     ClaimFactory(assignee=reviewer)
-    holding, done = threading.Event(), threading.Event()
-
-    def other_sweep() -> None:
-        lock = SweepLock()
-        try:
-            assert lock.acquire()
-            holding.set()
-            done.wait(60)
-            lock.release()
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=other_sweep)
-    holder.start()
-    assert holding.wait(30)
-    try:
-        with time_machine.travel(MORNING_AFTER, tick=False):
-            result = tasks.sweep_overdue.apply(kwargs={"queued_by_change": True}).get()
-    finally:
-        done.set()
-        holder.join(30)
+    with time_machine.travel(MORNING_AFTER, tick=False):
+        result = tasks.sweep_overdue.apply(kwargs={"queued_by_change": True}).get()
 
     assert result["skipped"] is True
     # The running sweep may have passed the claims this one was queued for.
