@@ -92,7 +92,7 @@ def child_sweep() -> dict[str, object]:
     from django.db import connection
     from django.utils.module_loading import import_string
 
-    from claims.reminders import sweep_overdue
+    from claims.sweep import sweep_overdue
 
     connection.ensure_connection()
     before = peak_rss_mb()
@@ -118,7 +118,7 @@ def child_sweep() -> dict[str, object]:
 def child_idle(runs: int) -> dict[str, object]:
     from django.db import connection
 
-    from claims.reminders import sweep_overdue
+    from claims.sweep import sweep_overdue
 
     connection.ensure_connection()
     timings = []

@@ -702,7 +702,7 @@ class Generator:
                 editors[int(rand() * n_editors)],
                 created_at,
                 resolved_at or created_at,
-                # claims.reminders.first_reminder_on, as the 0003 migration backfills it:
+                # claims.cadence.first_reminder_on, as the 0003 migration backfills it:
                 # the first sweep skips the steps already reminded of and moves it on.
                 (
                     max(fromordinal(due + 1), snoozed or fromordinal(due + 1))

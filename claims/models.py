@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -17,6 +18,8 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
 from articles.models import Article
+
+from .cadence import first_reminder_on, step_of
 
 # The longest text each free-text field takes, in characters. Without them a 2.4 MB note
 # was stored, and shown to every reader of the claim page. Forms say the limit
@@ -163,9 +166,14 @@ class ClaimQuerySet(models.QuerySet):
         return self.exclude(status=ClaimStatus.OPEN)
 
 
-def newsroom_today() -> dt.date:
-    """Today's date in the newsroom's time zone (setting TIME_ZONE)."""
-    return timezone.localdate()
+def newsroom_today(now: dt.datetime | None = None) -> dt.date:
+    """Today's date in the newsroom's time zone (setting TIME_ZONE), or the date of `now`.
+
+    TIME_ZONE explicitly, not the active time zone: a sweep started from a request that
+    activated a user's zone must still agree with the dashboard on what is overdue. The
+    one definition of "today" for the dashboard, the views, the services and the sweep.
+    """
+    return timezone.localdate(now, timezone.get_default_timezone())
 
 
 class Claim(models.Model):
@@ -228,7 +236,7 @@ class Claim(models.Model):
     # The newsroom date on which the sweep looks at this open claim again: when its next
     # reminder step falls due (or its snooze ends). NULL: nothing to remind of (resolved,
     # undated, escalated already). Kept by claims.services and the sweep
-    # (claims.reminders.first_reminder_on); a date too early is harmless, the sweep's
+    # (claims.cadence.first_reminder_on); a date too early is harmless, the sweep's
     # step-reached check and the unique constraint keep every step to one reminder.
     next_reminder_on = models.DateField(null=True, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
@@ -305,7 +313,7 @@ class Claim(models.Model):
                 name="claim_open_due",
                 condition=Q(status=ClaimStatus.OPEN),
             ),
-            # claims.reminders.record_due_reminders: "status = 'open' AND next_reminder_on
+            # claims.sweep.record_due_reminders: "status = 'open' AND next_reminder_on
             # <= today ORDER BY next_reminder_on, id", keyset-paginated. Holds only the open
             # claims with a reminder ahead, so a sweep with nothing due reads an empty range.
             models.Index(
@@ -339,8 +347,6 @@ class Claim(models.Model):
         # A claim created without claims.services (the admin, test factories) still gets
         # its first reminder date; changes go through services, which keep it.
         if self._state.adding and self.next_reminder_on is None and self.status == ClaimStatus.OPEN:
-            from .reminders import first_reminder_on
-
             self.next_reminder_on = first_reminder_on(
                 due_date=self.due_date, snoozed_until=self.snoozed_until
             )
@@ -483,6 +489,34 @@ class Channel(models.TextChoices):
     IN_APP = "in_app", "In-app"
 
 
+# The navigation shows "99+" beyond this: counting further costs time and tells nobody more.
+UNREAD_COUNT_CAP = 100
+
+
+class ReminderQuerySet(models.QuerySet["Reminder"]):
+    def in_app_for(self, user: AbstractBaseUser | AnonymousUser) -> "ReminderQuerySet":
+        return self.filter(recipient=user, channel=Channel.IN_APP)
+
+    def unread(self) -> "ReminderQuerySet":
+        return self.filter(read_at__isnull=True)
+
+    def notifications_for(self, user: AbstractBaseUser | AnonymousUser) -> "ReminderQuerySet":
+        """A person's in-app reminders, newest first."""
+        return (
+            self.in_app_for(user)
+            .select_related("claim", "claim__claimant")
+            .order_by("-created_at", "-id")
+        )
+
+    def unread_count(self, user: AbstractBaseUser | AnonymousUser) -> int:
+        """Unread in-app reminders, counted up to UNREAD_COUNT_CAP (index reminder_unread_in_app)."""
+        return self.in_app_for(user).unread().order_by()[:UNREAD_COUNT_CAP].count()
+
+    def mark_read(self, now: dt.datetime | None = None) -> int:
+        """Mark these reminders read (those unread only); how many were unread."""
+        return self.unread().update(read_at=now or timezone.now())
+
+
 class Reminder(models.Model):
     """One reminder of one claim to one person, for one due date, step and channel.
 
@@ -509,6 +543,8 @@ class Reminder(models.Model):
     # the same task retried takes its own rows back at once instead of waiting out the lease.
     leased_by = models.CharField(max_length=64, blank=True, default="", db_default="")
     last_error = models.TextField(blank=True)
+
+    objects = ReminderQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -540,3 +576,12 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder step {self.step} of claim {self.claim_id} to {self.recipient_id}"
+
+    @property
+    def description(self) -> str:
+        """What the reminder was, in plain words: "third reminder, 7 days overdue".
+
+        The step as the cadence names it, and how late the claim was when it arrived.
+        """
+        days = (newsroom_today(self.created_at) - self.due_date).days
+        return step_of(self.step, self.escalation).describe(days_overdue=days)

@@ -1,6 +1,6 @@
 """In-app notifications: the reminders a person got, the unread count, marking them read.
 
-Thin views over claims.reminders. Every action answers htmx with the fragment it replaces
+Thin views over Reminder.objects (claims.models.ReminderQuerySet). Every action answers htmx with the fragment it replaces
 and plain form posts with a redirect, so the page works without JavaScript too.
 """
 
@@ -16,8 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
-from . import reminders
-from .models import Channel, Reminder, newsroom_today
+from .models import UNREAD_COUNT_CAP, Channel, Reminder, newsroom_today
 
 PAGE_SIZE = 50
 # Listened to by the count in the navigation: it refreshes at once after a change.
@@ -30,25 +29,11 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def describe(reminder: Reminder) -> str:
-    """What a notification was, in plain words: "third reminder, 7 days overdue".
-
-    The step as the cadence names it, and how late the claim was when it arrived.
-    """
-    steps = {(step.number, step.escalation): step for step in reminders.cadence()}
-    # A step the cadence no longer has (its settings changed since) keeps its number.
-    step = steps.get((reminder.step, reminder.escalation)) or reminders.Step(
-        reminder.step, 0, reminder.escalation
-    )
-    days = (reminders.newsroom_date(reminder.created_at) - reminder.due_date).days
-    return step.describe(days_overdue=days)
-
-
 def _list_context(request: HtmxHttpRequest, page_number: str | None) -> dict[str, object]:
-    page = Paginator(reminders.notifications_for(request.user), PAGE_SIZE).get_page(page_number)
+    page = Paginator(Reminder.objects.notifications_for(request.user), PAGE_SIZE).get_page(
+        page_number
+    )
     page.object_list = list(page.object_list)
-    for reminder in page.object_list:
-        reminder.description = describe(reminder)
     return {
         "page": page,
         "has_unread": any(reminder.read_at is None for reminder in page),
@@ -77,8 +62,8 @@ def unread_count(request: HtmxHttpRequest) -> HttpResponse:
         request,
         "claims/notifications/count.html",
         {
-            "unread": reminders.unread_count(request.user),
-            "cap": reminders.UNREAD_COUNT_CAP,
+            "unread": Reminder.objects.unread_count(request.user),
+            "cap": UNREAD_COUNT_CAP,
             "refresh_seconds": settings.NOTIFICATIONS_REFRESH_SECONDS,
             "on_list": current.split("?")[0] == list_url,
         },
@@ -107,14 +92,14 @@ def _after_change(request: HtmxHttpRequest, message: str) -> HttpResponse:
 def mark_read(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     # Someone else's notification is "not found", not "forbidden": ids reveal nothing.
     reminder = get_object_or_404(Reminder, pk=pk, recipient=request.user, channel=Channel.IN_APP)
-    reminders.mark_read(reminder=reminder)
+    Reminder.objects.filter(pk=reminder.pk).mark_read()
     return _after_change(request, "Marked as read.")
 
 
 @login_required
 @require_POST
 def mark_all_read(request: HtmxHttpRequest) -> HttpResponse:
-    count = reminders.mark_all_read(user=request.user)
+    count = Reminder.objects.in_app_for(request.user).mark_read()
     return _after_change(
         request, f"Marked {count} notification{'' if count == 1 else 's'} as read."
     )

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from articles.models import Article
 
 from . import tasks
+from .cadence import first_reminder_on
 from .models import (
     CRITERIA_MAX,
     NAME_MAX,
@@ -43,7 +44,6 @@ from .models import (
     newsroom_today,
 )
 from .quotes import find_quote
-from .reminders import first_reminder_on
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

@@ -1,4 +1,4 @@
-"""Celery tasks of the claims app: thin wrappers around claims.reminders."""
+"""Celery tasks of the claims app: thin wrappers around claims.sweep."""
 
 import logging
 
@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import InterfaceError, OperationalError, transaction
 
-from . import reminders
+from . import sweep
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def sweep_overdue(self: Task, queued_by_change: bool = False) -> dict[str, int |
         logger.info("Reminder sweep: retry %d", self.request.retries)
     if queued_by_change:
         _clear_pending()
-    summary = reminders.sweep_overdue(
+    summary = sweep.sweep_overdue(
         # The same id when the task is retried: it takes back the digests it had leased.
         sweep_id=self.request.id,
         scheduled=not queued_by_change,
@@ -116,7 +116,8 @@ def _publish_sweep() -> None:
             kwargs={"queued_by_change": True},
             countdown=settings.SWEEP_COALESCE_SECONDS,
             expires=_pending_for(),
-            connection=conn,
+            # celery-types leaves out connection=, which apply_async takes through **options.
+            connection=conn,  # type: ignore[call-arg]
             retry=False,
         )
 

@@ -386,7 +386,7 @@ LOGGING = {
 }
 
 # --- Reminders ----------------------------------------------------------------------------
-# Cadence of claims.reminders.sweep_overdue: the first reminder goes out on the first sweep
+# Cadence of claims.sweep.sweep_overdue: the first reminder goes out on the first sweep
 # after the due date has passed in TIME_ZONE, follow-ups this many days after the due date,
 # then the claim is escalated to the editors REMINDER_ESCALATE_AFTER_DAYS after it.
 try:

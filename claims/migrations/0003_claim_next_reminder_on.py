@@ -1,7 +1,7 @@
 """Claim.next_reminder_on: the date the reminder sweep looks at an open claim again.
 
 Backfilled for the open claims with a due date as the day of the cadence's first step
-(due date + 1 day), or the end of their snooze if later: claims.reminders.first_reminder_on.
+(due date + 1 day), or the end of their snooze if later: claims.cadence.first_reminder_on.
 For a claim already reminded of a step this is too early, and harmless: on that date the
 sweep finds the step reached (any reminder of it or a later step for this due date, under
 the claim's lock; the unique constraint on reminders behind that) and records nothing, only
@@ -11,7 +11,7 @@ once at every open overdue claim, as every sweep did before it, and then no more
 
 from django.db import migrations, models
 
-# The first step of the cadence is 1 day after the due date (claims.reminders.cadence);
+# The first step of the cadence is 1 day after the due date (claims.cadence.cadence);
 # fixed here so the migration does not change if the code does.
 FIRST_STEP_DAYS = 1
 
@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
         ),
         # Before the index: the backfill need not maintain it row by row.
         migrations.RunPython(backfill, migrations.RunPython.noop, elidable=True),
-        # claims.reminders.record_due_reminders: "status = 'open' AND next_reminder_on <=
+        # claims.sweep.record_due_reminders: "status = 'open' AND next_reminder_on <=
         # today ORDER BY next_reminder_on, id", keyset-paginated.
         migrations.AddIndex(
             model_name="claim",

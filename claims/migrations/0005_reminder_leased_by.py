@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     operations = [
         # A constant default: on PostgreSQL 11+ a catalogue change, no table rewrite. A
-        # database default too: claims.reminders.insert_rows names only the columns it sets.
+        # database default too: claims.bulk.insert_rows names only the columns it sets.
         migrations.AddField(
             model_name="reminder",
             name="leased_by",

@@ -13,7 +13,7 @@ from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from claims.models import Channel, Reminder, newsroom_today
-from claims.reminders import sweep_overdue
+from claims.sweep import sweep_overdue
 from tests.factories import ClaimFactory, PersonFactory, UserFactory
 
 SCREENSHOT = "/tmp/claimtrack-notifications.png"

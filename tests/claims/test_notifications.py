@@ -10,7 +10,6 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from claims.models import Channel, Claim, Reminder
-from claims.reminders import cadence
 from tests.factories import ClaimFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -314,24 +313,6 @@ def test_posts_need_the_csrf_token_which_htmx_sends_as_a_header(reviewer: User) 
 
 
 # --- In plain words ---------------------------------------------------------------------
-
-
-def test_each_step_of_the_cadence_says_what_it_is_in_plain_words(settings: Settings) -> None:
-    settings.REMINDER_FOLLOW_UP_DAYS = [3, 7]
-    settings.REMINDER_ESCALATE_AFTER_DAYS = 14
-    assert [step.describe() for step in cadence()] == [
-        "first reminder, due date passed",
-        "second reminder, 3 days overdue",
-        "third reminder, 7 days overdue",
-        "escalated to the editors, 14 days overdue",
-    ]
-    settings.REMINDER_FOLLOW_UP_DAYS = [2, 4, 6, 8, 10, 12, 14, 16, 18, 20]
-    settings.REMINDER_ESCALATE_AFTER_DAYS = 30
-    steps = cadence()
-    assert steps[1].describe() == "second reminder, 2 days overdue"
-    assert steps[10].describe() == "11th reminder, 20 days overdue"
-    # A step first reached late says how late.
-    assert steps[0].describe(days_overdue=4) == "first reminder, 4 days overdue"
 
 
 def test_notifications_say_which_reminder_and_how_overdue_in_plain_words(

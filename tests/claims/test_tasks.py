@@ -27,9 +27,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks, Settings
 
-from claims import reminders, tasks
+from claims import digests, sweep, tasks
 from claims.models import Channel, ClaimStatus, Reminder, newsroom_today
+from claims.sweep_run import SweepRun, SweepSummary
 from config.celery import app as celery_app
+from tests.claims.sweeping import DatabaseErrorOnce
 from tests.factories import ClaimFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,16 +73,16 @@ def test_the_task_retries_when_the_database_is_unavailable(
     monkeypatch: pytest.MonkeyPatch, reviewer: User
 ) -> None:
     ClaimFactory(assignee=reviewer)
-    real_sweep = reminders.sweep_overdue
+    real_sweep = sweep.sweep_overdue
     calls = []
 
-    def flaky_sweep(**kwargs: object) -> reminders.SweepSummary:
+    def flaky_sweep(**kwargs: object) -> SweepSummary:
         calls.append(1)
         if len(calls) < 3:
             raise OperationalError("the database system is starting up")
         return real_sweep(**kwargs)
 
-    monkeypatch.setattr(reminders, "sweep_overdue", flaky_sweep)
+    monkeypatch.setattr(sweep, "sweep_overdue", flaky_sweep)
 
     with time_machine.travel(MORNING_AFTER, tick=False):
         result = tasks.sweep_overdue.apply()
@@ -108,30 +110,13 @@ def test_a_sweep_task_is_stopped_before_the_broker_would_hand_it_out_again(
         assert task.time_limit < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
 
 
-class FailOnce:
-    """An execute wrapper failing the first statement containing `text`, as a database
-    going away would."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.failed = False
-
-    def __call__(
-        self, execute: Callable, sql: str, params: object, many: bool, context: dict
-    ) -> object:
-        if self.text in sql and not self.failed:
-            self.failed = True
-            raise OperationalError("server closed the connection unexpectedly")
-        return execute(sql, params, many, context)
-
-
 # Transactional: the failed statement would otherwise doom the test's own transaction.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_retried_sweep_takes_back_the_digests_it_had_leased(reviewer: User) -> None:
     ClaimFactory(assignee=reviewer)
     # The database goes away after the digest's rows were leased, before it was sent:
     # the task is retried, and the retry mails it at once rather than after the lease.
-    fail = FailOnce('"claims_person"')
+    fail = DatabaseErrorOnce('"claims_person"')
 
     with time_machine.travel(MORNING_AFTER, tick=False), connection.execute_wrapper(fail):
         result = tasks.sweep_overdue.apply()
@@ -146,12 +131,10 @@ def test_a_retried_sweep_takes_back_the_digests_it_had_leased(reviewer: User) ->
 def test_leases_of_another_sweep_are_not_taken_back(reviewer: User) -> None:
     ClaimFactory(assignee=reviewer)
     with time_machine.travel(MORNING_AFTER, tick=False):
-        reminders.record_due_reminders(
-            reminders._Run(
-                now=timezone.now(), today=newsroom_today(), summary=reminders.SweepSummary()
-            )
+        sweep.record_due_reminders(
+            SweepRun(now=timezone.now(), today=newsroom_today(), summary=SweepSummary())
         )
-        reminders._lease_digest_rows([reviewer.pk], now=timezone.now(), sweep_id="other-task")
+        digests._lease_digest_rows([reviewer.pk], now=timezone.now(), sweep_id="other-task")
 
         assert tasks.sweep_overdue.apply(task_id="this-task").get()["digests_sent"] == 0
         assert tasks.sweep_overdue.apply(task_id="other-task").get()["digests_sent"] == 1
@@ -257,30 +240,13 @@ def test_the_command_run_again_does_nothing(reviewer: User) -> None:
     assert len(mail.outbox) == 1
 
 
-def test_the_command_says_so_and_does_nothing_while_another_sweep_runs(reviewer: User) -> None:
+def test_the_command_says_so_and_does_nothing_while_another_sweep_runs(
+    reviewer: User, sweep_running_elsewhere: None
+) -> None:
     ClaimFactory(assignee=reviewer)
-    holding, done = threading.Event(), threading.Event()
-
-    def other_sweep() -> None:
-        lock = reminders.SweepLock()
-        try:
-            assert lock.acquire()
-            holding.set()
-            done.wait(60)
-            lock.release()
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=other_sweep)
-    holder.start()
-    assert holding.wait(30)
     out = io.StringIO()
-    try:
-        with time_machine.travel(MORNING_AFTER, tick=False):
-            call_command("sweep_overdue", stdout=out)
-    finally:
-        done.set()
-        holder.join(30)
+    with time_machine.travel(MORNING_AFTER, tick=False):
+        call_command("sweep_overdue", stdout=out)
 
     assert out.getvalue() == "Skipped: another sweep is running, and it does this one's work.\n"
     assert not Reminder.objects.exists()
@@ -351,7 +317,7 @@ def test_the_web_app_keeps_working_with_the_broker_down(
     django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     claim = ClaimFactory(assignee=reviewer, due_date=newsroom_today() - dt.timedelta(days=1))
-    reminders.sweep_overdue()
+    sweep.sweep_overdue()
     notification = Reminder.objects.get(channel=Channel.IN_APP)
     client.force_login(reviewer)
 
@@ -443,30 +409,11 @@ def test_a_change_after_the_pending_sweep_started_queues_the_next(
 
 
 def test_a_queued_sweep_that_found_another_running_queues_itself_again(
-    memory_broker: None, reviewer: User
+    memory_broker: None, reviewer: User, sweep_running_elsewhere: None
 ) -> None:
     ClaimFactory(assignee=reviewer)
-    holding, done = threading.Event(), threading.Event()
-
-    def other_sweep() -> None:
-        lock = reminders.SweepLock()
-        try:
-            assert lock.acquire()
-            holding.set()
-            done.wait(60)
-            lock.release()
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=other_sweep)
-    holder.start()
-    assert holding.wait(30)
-    try:
-        with time_machine.travel(MORNING_AFTER, tick=False):
-            result = tasks.sweep_overdue.apply(kwargs={"queued_by_change": True}).get()
-    finally:
-        done.set()
-        holder.join(30)
+    with time_machine.travel(MORNING_AFTER, tick=False):
+        result = tasks.sweep_overdue.apply(kwargs={"queued_by_change": True}).get()
 
     assert result["skipped"] is True
     # The running sweep may have passed the claims this one was queued for.

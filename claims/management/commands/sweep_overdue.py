@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from claims.reminders import sweep_overdue
+from claims.sweep import sweep_overdue
 
 
 class Command(BaseCommand):
