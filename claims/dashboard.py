@@ -15,7 +15,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.cache import caches
@@ -23,6 +23,7 @@ from django.db import connection
 from django.db.models import (
     DateField,
     Exists,
+    Expression,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -158,7 +159,7 @@ class DashboardFilters(forms.Form):
     )
 
 
-def default_who(user: AbstractBaseUser) -> str:
+def default_who(user: User) -> str:
     """Reviewers land on their own queue; editors (and readers) on everything."""
     if user.has_perm("claims.assign_claim") or not user.has_perm("claims.resolve_claim"):
         return "all"
@@ -170,11 +171,11 @@ class Dashboard:
     """A dashboard request's filters, resolved once and shared by the list and counters."""
 
     filters: dict[str, Any]
-    user: AbstractBaseUser
+    user: User
     today: dt.date
 
     @classmethod
-    def from_query(cls, query: QueryDict, *, user: AbstractBaseUser, today: dt.date) -> "Dashboard":
+    def from_query(cls, query: QueryDict, *, user: User, today: dt.date) -> "Dashboard":
         form = DashboardFilters(query)
         data = form.cleaned_data if form.is_valid() else {}
         filters = {name: data.get(name) or "" for name in DashboardFilters.base_fields}
@@ -251,7 +252,9 @@ class Dashboard:
 
     def ordered(self, view: str) -> QuerySet[Claim]:
         claims = self.base(view)
-        due, pk, resolved = F("due_date"), F("id"), F("resolved_at")
+        due: F | Expression = F("due_date")
+        pk: F | Expression = F("id")
+        resolved: F | Expression = F("resolved_at")
         if self.full_text:
             # A search reads its matches from the GIN index and sorts them. Ordered by the
             # bare columns, the planner walks the list's own index instead, testing every

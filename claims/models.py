@@ -4,7 +4,7 @@ Depends on `articles`; `articles` never imports from here.
 """
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -20,6 +20,9 @@ from django.utils.deconstruct import deconstructible
 from articles.models import Article
 
 from .cadence import first_reminder_on, step_of
+
+if TYPE_CHECKING:
+    from .dashboard import RowLinks
 
 # The longest text each free-text field takes, in characters. Without them a 2.4 MB note
 # was stored, and shown to every reader of the claim page. Forms say the limit
@@ -177,6 +180,10 @@ def newsroom_today(now: dt.datetime | None = None) -> dt.date:
 
 
 class Claim(models.Model):
+    if TYPE_CHECKING:
+        # Set on a dashboard page's rows by claims.dashboard (not a column).
+        links: RowLinks
+
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="claims")
     statement = models.TextField(
         help_text="The checkable statement, normalised.",
@@ -475,12 +482,13 @@ class ClaimEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on claim {self.claim_id}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Any: whatever Model.save takes is passed on unchanged.
         if self.pk is not None and not self._state.adding:
             raise ValueError("Claim events are append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args: object, **kwargs: object) -> None:
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("Claim events are append-only.")
 
 
