@@ -6,12 +6,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -26,6 +25,7 @@ from articles.extensions import ArticlePagePart
 from articles.models import Article
 from articles.rendering import Mark, context_paragraphs
 from config.auth import role_required
+from config.http import HtmxHttpRequest
 
 from . import services
 from .dashboard import COUNT_CAP, LOCAL_CACHE, VIEWS, Dashboard, DashboardFilters
@@ -55,7 +55,7 @@ def _get_claim(pk: int) -> Claim:
 
 @role_required("claims.view_claim")
 @require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     """The overdue dashboard: counters, the list, filters in the URL, inline review."""
     board = Dashboard.from_query(request.GET, user=request.user, today=newsroom_today())
     template = "claims/dashboard.html"
@@ -154,7 +154,7 @@ ROW_FORMS = {"resolve": "Resolve", "snooze": "Snooze", "deadline": "Deadline mov
 
 @role_required("claims.view_claim", "claims.resolve_claim")
 @require_safe
-def row_form(request: HttpRequest, pk: int) -> HttpResponse:
+def row_form(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """One of a dashboard row's forms (`?form=resolve`), as the row showed the claim (its
     version), so a change made since is refused with 409 and the current state, not
     overwritten."""
@@ -181,7 +181,7 @@ def row_form(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _dashboard_row(
-    request: HttpRequest, claim: Claim, *, status: int, **extra: Any
+    request: HtmxHttpRequest, claim: Claim, *, status: int, **extra: Any
 ) -> HttpResponse:
     """An inline change on the dashboard: the row (gone if it left the list), and the
     counters and the screen-reader announcement out of band."""
@@ -412,7 +412,7 @@ def _timeline_position(cursor: str) -> tuple[dt.datetime, int] | None:
 
 @role_required("claims.view_claim")
 @require_safe
-def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     claim = _get_claim(pk)
     before = request.GET.get("before", "")
     full = request.GET.get("full", "")
@@ -437,9 +437,8 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "claims/claim_detail.html", context)
 
 
-@login_required
 @require_POST
-def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def claim_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
     """Validate the action's form, call its service, and answer where it was asked.
 
     From the claim page, htmx gets the claim's live region (status, actions, evidence,
@@ -523,7 +522,7 @@ def _window_initial(article: Article, phrase: str) -> dict[str, Any]:
 
 @role_required("claims.add_claim")
 @require_http_methods(["GET", "HEAD", "POST"])
-def claim_create(request: HttpRequest, article_pk: int) -> HttpResponse:
+def claim_create(request: HtmxHttpRequest, article_pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("outlet"), pk=article_pk)
     if request.method == "POST":
         form = ClaimForm(request.POST)
@@ -576,7 +575,7 @@ def claim_create(request: HttpRequest, article_pk: int) -> HttpResponse:
 
 @role_required("claims.change_claim")
 @require_http_methods(["GET", "HEAD", "POST"])
-def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     claim = _get_claim(pk)
     if request.method == "POST":
         form = ClaimEditForm(request.POST)
@@ -639,7 +638,7 @@ def _proposal(article: Article, phrase: str) -> Any:
 
 @role_required("claims.add_claim")
 @require_safe
-def time_phrase_window(request: HttpRequest) -> HttpResponse:
+def time_phrase_window(request: HtmxHttpRequest) -> HttpResponse:
     """The window a time phrase proposes, in words, and the date fields filled from it."""
     article_pk = request.GET.get("article", "")
     if not article_pk.isascii() or not article_pk.isdigit():
@@ -659,7 +658,7 @@ def time_phrase_window(request: HttpRequest) -> HttpResponse:
     )
 
 
-def article_claims_part(request: HttpRequest, article: Article) -> ArticlePagePart:
+def article_claims_part(request: HtmxHttpRequest, article: Article) -> ArticlePagePart:
     """The claims of an article: highlighted in its text and listed beside it."""
     claims = list(
         Claim.objects.filter(article=article)

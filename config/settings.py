@@ -88,6 +88,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "config.middleware.SessionIdleTimeoutMiddleware",
+    # Every view is private unless marked @login_not_required (the health probes, logging in,
+    # the unread count): a new view cannot be public by forgetting a decorator. After the
+    # idle timeout, so a session it has just ended is asked to log in.
+    "config.middleware.LoginRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
