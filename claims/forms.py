@@ -170,10 +170,7 @@ class ResolveForm(VersionedForm):
     # asked to choose, rather than recording "fulfilled" by accident.
     status = forms.ChoiceField(choices=[("", "Choose an outcome"), *OUTCOMES], label="Outcome")
     reason_code = forms.ChoiceField(
-        choices=[("", "—"), *ReasonCode.choices],
-        required=False,
-        label="Reason",
-        help_text="For “not fulfilled”.",
+        choices=[("", "—"), *ReasonCode.choices], required=False, label="Reason (if not fulfilled)"
     )
     outcome_date = forms.DateField(
         required=False, widget=DATE, help_text="When it happened or became known."
@@ -186,7 +183,11 @@ class ResolveForm(VersionedForm):
     )
     evidence_url = limited(
         forms.URLField(
-            required=False, label="Evidence link", assume_scheme="https", max_length=URL_MAX
+            required=False,
+            label="Evidence link",
+            assume_scheme="https",
+            max_length=URL_MAX,
+            widget=forms.URLInput(attrs={"placeholder": "https://"}),
         ),
         "link",
     )
@@ -200,6 +201,13 @@ class ResolveForm(VersionedForm):
         if data.get("status") == ClaimStatus.NOT_FULFILLED and not data.get("reason_code"):
             self.add_error("reason_code", "Say why it was not fulfilled.")
         return data
+
+
+class RowResolveForm(ResolveForm):
+    """The resolve form as a dashboard row shows it: the note on one line, as the row's
+    other fields (templates/claims/dashboard.html, row-form)."""
+
+    note = limited(forms.CharField(required=False, max_length=NOTE_MAX), "note")
 
 
 class ReopenForm(VersionedForm):
@@ -270,6 +278,14 @@ class AssignForm(VersionedForm):
 
 class TakeForm(VersionedForm):
     pass
+
+
+# The forms a dashboard row opens, by action (claims.views.ROW_FORMS names them).
+ROW_FORM_CLASSES: dict[str, type[VersionedForm]] = {
+    "resolve": RowResolveForm,
+    "snooze": SnoozeForm,
+    "deadline": DeadlineForm,
+}
 
 
 def claim_initial(claim: Claim) -> dict:

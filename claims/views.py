@@ -30,6 +30,7 @@ from config.http import HtmxHttpRequest
 from . import services
 from .dashboard import COUNT_CAP, LOCAL_CACHE, VIEWS, Dashboard, DashboardFilters
 from .forms import (
+    ROW_FORM_CLASSES,
     AssignForm,
     ClaimEditForm,
     ClaimForm,
@@ -175,7 +176,10 @@ def row_form(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "version": version,
         "today": board.today,
         "dashboard_url": board.url(),
-        "resolve_form": ResolveForm(),
+        "form": ROW_FORM_CLASSES[name](
+            auto_id=f"r{claim.pk}-%s",
+            initial={"outcome_date": board.today, "due_date": claim.due_date},
+        ),
     }
     return render(request, "claims/dashboard.html#row-form", context)
 
@@ -186,7 +190,7 @@ def _dashboard_row(
     """An inline change on the dashboard: the row (gone if it left the list), and the
     counters and the screen-reader announcement out of band."""
     board = Dashboard.from_query(request.POST, user=request.user, today=newsroom_today())
-    context = _board_context(board, claim=claim, resolve_form=ResolveForm(), **extra)
+    context = _board_context(board, claim=claim, **extra)
     # Counted now, not from the counters kept for the minute: this change must show.
     context["counts"] = SimpleLazyObject(board.count)
     if status != 200 or board.contains(claim):
@@ -449,8 +453,9 @@ def claim_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse
     if not request.user.has_perms(["claims.view_claim", spec.permission]):
         raise PermissionDenied
     claim = _get_claim(pk)
-    form = spec.form(request.POST, auto_id=f"id_{action}_%s")
     on_dashboard = request.POST.get("from") == "dashboard"
+    form_class = ROW_FORM_CLASSES.get(action, spec.form) if on_dashboard else spec.form
+    form = form_class(request.POST, auto_id=f"id_{action}_%s")
     status = 200
     extra: dict[str, Any] = {}
     before = copy.copy(claim)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.forms",  # its widget templates, for FORM_RENDERER (config/forms.py)
     "django_htmx",
     "template_partials",
     "axes",
@@ -116,6 +117,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form field renders through templates/includes/field.html (config/forms.py).
+FORM_RENDERER = "config.forms.FormRenderer"
 
 # --- Database ---------------------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL")
