@@ -1,8 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AbstractUser
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from . import services
 from .models import (
@@ -30,6 +32,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 def limited(field: forms.CharField, name: str) -> forms.CharField:
     """`field` with its max_length said in words: "Keep the note to 5,000 characters or
     fewer (it has 2,400,000)." The browser's maxlength attribute stays."""
+    assert field.max_length is not None, "a limited field has a max_length"
     field.validators = [v for v in field.validators if getattr(v, "code", "") != "max_length"] + [
         TextLimit(field.max_length, name)
     ]
@@ -62,7 +65,8 @@ def reviewers() -> QuerySet[AbstractBaseUser]:
 
 
 class AssigneeField(forms.ModelChoiceField):
-    def label_from_instance(self, user: AbstractBaseUser) -> str:
+    def label_from_instance(self, user: Model) -> str:
+        assert isinstance(user, AbstractUser)
         full = user.get_full_name()
         return f"{full} ({user.get_username()})" if full else user.get_username()
 
@@ -132,12 +136,15 @@ class ClaimForm(forms.Form):
         "tags",
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = reviewers()
+        assignee = self.fields["assignee"]
+        assert isinstance(assignee, AssigneeField)
+        assignee.queryset = reviewers()
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         check_window(self)
         if (
             data.get("claim_type") == ClaimType.PREDICTION
@@ -156,7 +163,7 @@ class ClaimEditForm(ClaimForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("quote", "quote_start", "quote_end", "assignee"):
             del self.fields[name]
@@ -196,8 +203,9 @@ class ResolveForm(VersionedForm):
         "title",
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("status") == ClaimStatus.NOT_FULFILLED and not data.get("reason_code"):
             self.add_error("reason_code", "Say why it was not fulfilled.")
         return data
@@ -229,8 +237,9 @@ class EvidenceForm(VersionedForm):
         "note",
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("url") and not data.get("note") and not self.errors:
             raise forms.ValidationError("Give a link or a note.")
         return data
@@ -247,8 +256,9 @@ class DeadlineForm(VersionedForm):
         "reason",
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         check_window(self)
         return data
 
@@ -262,8 +272,9 @@ class SnoozeForm(VersionedForm):
         "reason",
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         check_window(self, due_field="until")
         return data
 
@@ -271,9 +282,11 @@ class SnoozeForm(VersionedForm):
 class AssignForm(VersionedForm):
     assignee = AssigneeField(queryset=None, required=False, empty_label="Nobody")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = reviewers()
+        assignee = self.fields["assignee"]
+        assert isinstance(assignee, AssigneeField)
+        assignee.queryset = reviewers()
 
 
 class TakeForm(VersionedForm):

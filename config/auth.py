@@ -89,5 +89,6 @@ def axes_username(request: HttpRequest, credentials: dict | None = None) -> str 
     """The username django-axes records and locks out (AXES_USERNAME_CALLABLE): what
     was typed, cut to the column's length, as Django's own users cannot be longer."""
     source = credentials if credentials else getattr(request, "data", request.POST)
-    username = source.get(settings.AXES_USERNAME_FORM_FIELD)
+    # Set by axes.conf when django-axes loads, so not in config/settings.py.
+    username = source.get(getattr(settings, "AXES_USERNAME_FORM_FIELD", "username"))
     return username[:AXES_USERNAME_MAX] if isinstance(username, str) else username

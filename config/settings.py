@@ -9,6 +9,7 @@ import datetime as dt
 import ipaddress
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -143,7 +144,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "claimtrack.sqlite3",
+            "NAME": str(VAR_DIR / "claimtrack.sqlite3"),
             "OPTIONS": {
                 # The web app, the worker and beat share the file: WAL lets readers go on
                 # while one writes, and IMMEDIATE avoids "database is locked" on upgrade.
@@ -181,7 +182,8 @@ HEALTHZ_TIMEOUT_SECONDS = env_int("HEALTHZ_TIMEOUT_SECONDS", BROKER_TIMEOUT_SECO
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Any: each kombu transport takes options of its own names and types.
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
         # Longer than the longest task (a sweep), so an unacknowledged task is not handed
         # to a second worker while the first still runs it.
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
