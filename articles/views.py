@@ -3,12 +3,13 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from config.auth import role_required
+from config.http import HtmxHttpRequest
 from config.paging import Keyset, split_page
 
 from . import parsing, services
@@ -41,7 +42,7 @@ def filtered_articles(form: ArticleFilterForm) -> QuerySet[Article]:
 
 
 @role_required("articles.view_article")
-def article_list(request: HttpRequest) -> HttpResponse:
+def article_list(request: HtmxHttpRequest) -> HttpResponse:
     form = ArticleFilterForm(request.GET)
     articles = filtered_articles(form)
     position = ORDER.after(request.GET.get("after", ""))
@@ -64,7 +65,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required("articles.view_article")
-def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def article_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("outlet", "created_by"), pk=pk)
     parts = article_page_parts(request, article)
     marks = [mark for part in parts for mark in part.marks]
@@ -75,7 +76,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _save_form(request: HttpRequest, form: ArticleForm) -> Article | None:
+def _save_form(request: HtmxHttpRequest, form: ArticleForm) -> Article | None:
     try:
         return services.save_article_form(
             article=form.save(commit=False),
@@ -90,7 +91,7 @@ def _save_form(request: HttpRequest, form: ArticleForm) -> Article | None:
 
 @role_required("articles.add_article")
 @require_http_methods(["GET", "HEAD", "POST"])
-def article_create(request: HttpRequest) -> HttpResponse:
+def article_create(request: HtmxHttpRequest) -> HttpResponse:
     form = ArticleForm(request.POST or None, prefix="paste")
     upload = ArticleUploadForm(prefix="upload")
     if request.method == "POST" and form.is_valid():
@@ -107,7 +108,7 @@ def article_create(request: HttpRequest) -> HttpResponse:
 @csrf_exempt  # checked by _article_upload, once the upload handler is in place
 @role_required("articles.add_article")
 @require_http_methods(["POST"])
-def article_upload(request: HttpRequest) -> HttpResponse:
+def article_upload(request: HtmxHttpRequest) -> HttpResponse:
     # Handlers are chosen before anything reads the body; CsrfViewMiddleware would read it
     # first, so the CSRF check moves into _article_upload.
     handler = ArticleUploadHandler(request)
@@ -123,7 +124,7 @@ def article_upload(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_protect
-def _article_upload(request: HttpRequest, handler: ArticleUploadHandler) -> HttpResponse:
+def _article_upload(request: HtmxHttpRequest, handler: ArticleUploadHandler) -> HttpResponse:
     data, files = request.POST, request.FILES  # reads the body, through the handler
     refused = handler.refused.get("upload-file")
     upload = ArticleUploadForm(
@@ -149,7 +150,9 @@ def _article_upload(request: HttpRequest, handler: ArticleUploadHandler) -> Http
     return _upload_page(request, upload, status=413 if upload.refused else 422)
 
 
-def _upload_page(request: HttpRequest, upload: ArticleUploadForm, *, status: int) -> HttpResponse:
+def _upload_page(
+    request: HtmxHttpRequest, upload: ArticleUploadForm, *, status: int
+) -> HttpResponse:
     return render(
         request,
         "articles/article_form.html",
@@ -160,7 +163,7 @@ def _upload_page(request: HttpRequest, upload: ArticleUploadForm, *, status: int
 
 @role_required("articles.change_article")
 @require_http_methods(["GET", "HEAD", "POST"])
-def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def article_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
     form = ArticleForm(request.POST or None, instance=article, prefix="paste")
     if request.method == "POST" and form.is_valid():

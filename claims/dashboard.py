@@ -141,10 +141,31 @@ KEYSETS = {
 
 
 class DashboardFilters(forms.Form):
-    view = forms.ChoiceField(choices=[(v.name, v.label) for v in VIEWS.values()], required=False)
-    who = forms.ChoiceField(choices=WHO, required=False, label="Assigned to")
-    q = forms.CharField(required=False, max_length=SEARCH_MAX, label="Search")
-    claimant = forms.CharField(required=False, max_length=200)
+    """The dashboard's filters: read from the query string, and rendered as the filter bar
+    (templates/claims/dashboard.html), its inputs named `filter-<name>`."""
+
+    view = forms.ChoiceField(
+        choices=[(v.name, v.label) for v in VIEWS.values()],
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    who = forms.ChoiceField(
+        choices=WHO,
+        required=False,
+        label="Assigned to",
+        widget=forms.RadioSelect(attrs={"class": "segmented"}),
+    )
+    q = forms.CharField(
+        required=False,
+        max_length=SEARCH_MAX,
+        label="Search",
+        widget=forms.SearchInput(attrs={"placeholder": "Words in the claim or quote"}),
+    )
+    claimant = forms.CharField(
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": "Name or alias"}),
+    )
     outlet = forms.ModelChoiceField(
         Outlet.objects.order_by("name"), required=False, empty_label="All outlets"
     )
@@ -157,6 +178,10 @@ class DashboardFilters(forms.Form):
     type = forms.ChoiceField(
         choices=[("", "All types"), *ClaimType.choices], required=False, label="Type"
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "filter-%s")
+        super().__init__(*args, **kwargs)
 
 
 def default_who(user: User) -> str:

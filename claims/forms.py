@@ -1,6 +1,9 @@
+from typing import Any
+
 from django import forms
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 
 from . import roles, services
 from .models import (
@@ -28,6 +31,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 def limited(field: forms.CharField, name: str) -> forms.CharField:
     """`field` with its max_length said in words: "Keep the note to 5,000 characters or
     fewer (it has 2,400,000)." The browser's maxlength attribute stays."""
+    assert field.max_length is not None, "a limited field has a max_length"
     field.validators = [v for v in field.validators if getattr(v, "code", "") != "max_length"] + [
         TextLimit(field.max_length, name)
     ]
@@ -50,7 +54,8 @@ def check_window(form: forms.Form, *, due_field: str = "due_date") -> None:
 
 
 class AssigneeField(forms.ModelChoiceField):
-    def label_from_instance(self, user: AbstractBaseUser) -> str:
+    def label_from_instance(self, user: Model) -> str:
+        assert isinstance(user, AbstractUser)
         full = user.get_full_name()
         return f"{full} ({user.get_username()})" if full else user.get_username()
 
@@ -120,12 +125,15 @@ class ClaimForm(forms.Form):
         "tags",
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = roles.assignable_users()
+        assignee = self.fields["assignee"]
+        assert isinstance(assignee, AssigneeField)
+        assignee.queryset = roles.assignable_users()
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         check_window(self)
         if (
             data.get("claim_type") == ClaimType.PREDICTION
@@ -144,7 +152,7 @@ class ClaimEditForm(ClaimForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("quote", "quote_start", "quote_end", "assignee"):
             del self.fields[name]
@@ -158,10 +166,7 @@ class ResolveForm(VersionedForm):
     # asked to choose, rather than recording "fulfilled" by accident.
     status = forms.ChoiceField(choices=[("", "Choose an outcome"), *OUTCOMES], label="Outcome")
     reason_code = forms.ChoiceField(
-        choices=[("", "—"), *ReasonCode.choices],
-        required=False,
-        label="Reason",
-        help_text="For “not fulfilled”.",
+        choices=[("", "—"), *ReasonCode.choices], required=False, label="Reason (if not fulfilled)"
     )
     outcome_date = forms.DateField(
         required=False, widget=DATE, help_text="When it happened or became known."
@@ -174,7 +179,11 @@ class ResolveForm(VersionedForm):
     )
     evidence_url = limited(
         forms.URLField(
-            required=False, label="Evidence link", assume_scheme="https", max_length=URL_MAX
+            required=False,
+            label="Evidence link",
+            assume_scheme="https",
+            max_length=URL_MAX,
+            widget=forms.URLInput(attrs={"placeholder": "https://"}),
         ),
         "link",
     )
@@ -183,11 +192,19 @@ class ResolveForm(VersionedForm):
         "title",
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("status") == ClaimStatus.NOT_FULFILLED and not data.get("reason_code"):
             self.add_error("reason_code", "Say why it was not fulfilled.")
         return data
+
+
+class RowResolveForm(ResolveForm):
+    """The resolve form as a dashboard row shows it: the note on one line, as the row's
+    other fields (templates/claims/dashboard.html, row-form)."""
+
+    note = limited(forms.CharField(required=False, max_length=NOTE_MAX), "note")
 
 
 class ReopenForm(VersionedForm):
@@ -209,8 +226,9 @@ class EvidenceForm(VersionedForm):
         "note",
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("url") and not data.get("note") and not self.errors:
             raise forms.ValidationError("Give a link or a note.")
         return data
@@ -227,8 +245,9 @@ class DeadlineForm(VersionedForm):
         "reason",
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         check_window(self)
         return data
 
@@ -242,8 +261,9 @@ class SnoozeForm(VersionedForm):
         "reason",
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         check_window(self, due_field="until")
         return data
 
@@ -251,13 +271,23 @@ class SnoozeForm(VersionedForm):
 class AssignForm(VersionedForm):
     assignee = AssigneeField(queryset=None, required=False, empty_label="Nobody")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = roles.assignable_users()
+        assignee = self.fields["assignee"]
+        assert isinstance(assignee, AssigneeField)
+        assignee.queryset = roles.assignable_users()
 
 
 class TakeForm(VersionedForm):
     pass
+
+
+# The forms a dashboard row opens, by action (claims.views.ROW_FORMS names them).
+ROW_FORM_CLASSES: dict[str, type[VersionedForm]] = {
+    "resolve": RowResolveForm,
+    "snooze": SnoozeForm,
+    "deadline": DeadlineForm,
+}
 
 
 def claim_initial(claim: Claim) -> dict:

@@ -6,15 +6,16 @@ and plain form posts with a redirect, so the page works without JavaScript too.
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import trigger_client_event
-from django_htmx.middleware import HtmxDetails
+
+from config.http import HtmxHttpRequest
 
 from .models import UNREAD_COUNT_CAP, Channel, Reminder, newsroom_today
 
@@ -23,10 +24,6 @@ PAGE_SIZE = 50
 CHANGED_EVENT = "notifications-changed"
 # htmx stops polling on this status; the count answers it to a session that has ended.
 HTMX_STOP_POLLING = 286
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 def _list_context(request: HtmxHttpRequest, page_number: str | None) -> dict[str, object]:
@@ -41,7 +38,6 @@ def _list_context(request: HtmxHttpRequest, page_number: str | None) -> dict[str
     }
 
 
-@login_required
 @require_safe
 def notification_list(request: HtmxHttpRequest) -> HttpResponse:
     template = "claims/notifications/list.html"
@@ -50,6 +46,7 @@ def notification_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, _list_context(request, request.GET.get("page")))
 
 
+@login_not_required  # answers a session that has ended itself (below)
 @never_cache
 @require_safe
 def unread_count(request: HtmxHttpRequest) -> HttpResponse:
@@ -87,7 +84,6 @@ def _after_change(request: HtmxHttpRequest, message: str) -> HttpResponse:
     return redirect(url)
 
 
-@login_required
 @require_POST
 def mark_read(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     # Someone else's notification is "not found", not "forbidden": ids reveal nothing.
@@ -96,7 +92,6 @@ def mark_read(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _after_change(request, "Marked as read.")
 
 
-@login_required
 @require_POST
 def mark_all_read(request: HtmxHttpRequest) -> HttpResponse:
     count = Reminder.objects.in_app_for(request.user).mark_read()

@@ -6,12 +6,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -25,11 +24,13 @@ from django_htmx.http import push_url
 from articles.models import Article
 from articles.rendering import context_paragraphs
 from config.auth import role_required
+from config.http import HtmxHttpRequest
 
 from . import services
 from .article_page import quote_mark
 from .dashboard import COUNT_CAP, LOCAL_CACHE, VIEWS, Dashboard, DashboardFilters
 from .forms import (
+    ROW_FORM_CLASSES,
     AssignForm,
     ClaimEditForm,
     ClaimForm,
@@ -55,7 +56,7 @@ def _get_claim(pk: int) -> Claim:
 
 @role_required("claims.view_claim")
 @require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     """The overdue dashboard: counters, the list, filters in the URL, inline review."""
     board = Dashboard.from_query(request.GET, user=request.user, today=newsroom_today())
     template = "claims/dashboard.html"
@@ -154,7 +155,7 @@ ROW_FORMS = {"resolve": "Resolve", "snooze": "Snooze", "deadline": "Deadline mov
 
 @role_required("claims.view_claim", "claims.resolve_claim")
 @require_safe
-def row_form(request: HttpRequest, pk: int) -> HttpResponse:
+def row_form(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """One of a dashboard row's forms (`?form=resolve`), as the row showed the claim (its
     version), so a change made since is refused with 409 and the current state, not
     overwritten."""
@@ -175,18 +176,21 @@ def row_form(request: HttpRequest, pk: int) -> HttpResponse:
         "version": version,
         "today": board.today,
         "dashboard_url": board.url(),
-        "resolve_form": ResolveForm(),
+        "form": ROW_FORM_CLASSES[name](
+            auto_id=f"r{claim.pk}-%s",
+            initial={"outcome_date": board.today, "due_date": claim.due_date},
+        ),
     }
     return render(request, "claims/dashboard.html#row-form", context)
 
 
 def _dashboard_row(
-    request: HttpRequest, claim: Claim, *, status: int, **extra: Any
+    request: HtmxHttpRequest, claim: Claim, *, status: int, **extra: Any
 ) -> HttpResponse:
     """An inline change on the dashboard: the row (gone if it left the list), and the
     counters and the screen-reader announcement out of band."""
     board = Dashboard.from_query(request.POST, user=request.user, today=newsroom_today())
-    context = _board_context(board, claim=claim, resolve_form=ResolveForm(), **extra)
+    context = _board_context(board, claim=claim, **extra)
     # Counted now, not from the counters kept for the minute: this change must show.
     context["counts"] = SimpleLazyObject(board.count)
     if status != 200 or board.contains(claim):
@@ -397,7 +401,7 @@ def _timeline_position(cursor: str) -> tuple[dt.datetime, int] | None:
 
 @role_required("claims.view_claim")
 @require_safe
-def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     claim = _get_claim(pk)
     before = request.GET.get("before", "")
     full = request.GET.get("full", "")
@@ -422,9 +426,8 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "claims/claim_detail.html", context)
 
 
-@login_required
 @require_POST
-def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def claim_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
     """Validate the action's form, call its service, and answer where it was asked.
 
     From the claim page, htmx gets the claim's live region (status, actions, evidence,
@@ -435,8 +438,9 @@ def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not request.user.has_perms(["claims.view_claim", spec.permission]):
         raise PermissionDenied
     claim = _get_claim(pk)
-    form = spec.form(request.POST, auto_id=f"id_{action}_%s")
     on_dashboard = request.POST.get("from") == "dashboard"
+    form_class = ROW_FORM_CLASSES.get(action, spec.form) if on_dashboard else spec.form
+    form = form_class(request.POST, auto_id=f"id_{action}_%s")
     status = 200
     extra: dict[str, Any] = {}
     before = copy.copy(claim)
@@ -508,7 +512,7 @@ def _window_initial(article: Article, phrase: str) -> dict[str, Any]:
 
 @role_required("claims.add_claim")
 @require_http_methods(["GET", "HEAD", "POST"])
-def claim_create(request: HttpRequest, article_pk: int) -> HttpResponse:
+def claim_create(request: HtmxHttpRequest, article_pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("outlet"), pk=article_pk)
     if request.method == "POST":
         form = ClaimForm(request.POST)
@@ -560,7 +564,7 @@ def claim_create(request: HttpRequest, article_pk: int) -> HttpResponse:
 
 @role_required("claims.change_claim")
 @require_http_methods(["GET", "HEAD", "POST"])
-def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     claim = _get_claim(pk)
     if request.method == "POST":
         form = ClaimEditForm(request.POST)
@@ -623,7 +627,7 @@ def _proposal(article: Article, phrase: str) -> Any:
 
 @role_required("claims.add_claim")
 @require_safe
-def time_phrase_window(request: HttpRequest) -> HttpResponse:
+def time_phrase_window(request: HtmxHttpRequest) -> HttpResponse:
     """The window a time phrase proposes, in words, and the date fields filled from it."""
     article_pk = request.GET.get("article", "")
     if not article_pk.isascii() or not article_pk.isdigit():

@@ -4,7 +4,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.decorators import permission_required as django_permission_required
 from django.contrib.auth.signals import user_logged_in
 from django.http import HttpRequest
@@ -16,10 +15,11 @@ LAST_ACTIVITY_KEY = "claimtrack_last_activity"
 
 
 def role_required(*perms: str) -> Callable:
-    """Anonymous users go to the login page; a logged-in user without `perms` gets 403."""
+    """A logged-in user without `perms` gets 403. (Anonymous users never get this far:
+    LoginRequiredMiddleware sends them to the login page first; see config.middleware.)"""
 
     def decorator(view: Callable) -> Callable:
-        return login_required(django_permission_required(perms, raise_exception=True)(view))
+        return django_permission_required(perms, raise_exception=True)(view)
 
     return decorator
 
@@ -89,5 +89,6 @@ def axes_username(request: HttpRequest, credentials: dict | None = None) -> str 
     """The username django-axes records and locks out (AXES_USERNAME_CALLABLE): what
     was typed, cut to the column's length, as Django's own users cannot be longer."""
     source = credentials if credentials else getattr(request, "data", request.POST)
-    username = source.get(settings.AXES_USERNAME_FORM_FIELD)
+    # Set by axes.conf when django-axes loads, so not in config/settings.py.
+    username = source.get(getattr(settings, "AXES_USERNAME_FORM_FIELD", "username"))
     return username[:AXES_USERNAME_MAX] if isinstance(username, str) else username

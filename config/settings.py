@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.forms",  # its widget templates, for FORM_RENDERER (config/forms.py)
     "django_htmx",
     "template_partials",
     "axes",
@@ -88,6 +89,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "config.middleware.SessionIdleTimeoutMiddleware",
+    # Every view is private unless marked @login_not_required (the health probes, logging in,
+    # the unread count): a new view cannot be public by forgetting a decorator. After the
+    # idle timeout, so a session it has just ended is asked to log in.
+    "config.middleware.LoginRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
@@ -112,6 +117,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form field renders through templates/includes/field.html (config/forms.py).
+FORM_RENDERER = "config.forms.FormRenderer"
 
 # --- Database ---------------------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL")
@@ -178,7 +186,7 @@ if REDIS_URL:
     _visibility_timeout = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
     # Typed for both branches: each Kombu transport takes options of its own.
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, str | int | bool] = {
-        "visibility_timeout": _visibility_timeout
+        "visibility_timeout": _visibility_timeout,
     }
     # Shared by every process (web, worker, beat), for the marker of a pending sweep.
     CACHES["shared"] = {

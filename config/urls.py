@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from config import views
@@ -9,7 +10,8 @@ from config import views
 # (README, "Accounts"); a public reset form mailed anyone's inbox on request.
 account_urls = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Public, as before LoginRequiredMiddleware: logging out twice (two tabs) just logs out.
+    path("logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password_change/done/",

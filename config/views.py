@@ -5,13 +5,15 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.db import connection, connections
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from config.celery import app as celery_app
+from config.http import HtmxHttpRequest
 
 
 def _database_ok() -> tuple[bool, str]:
@@ -61,9 +63,10 @@ def _start(name: str, check: Callable[[], tuple[bool, str]]) -> Future:
         return future
 
 
+@login_not_required  # a probe has no session
 @never_cache
 @require_safe
-def healthz(request: HttpRequest) -> JsonResponse:
+def healthz(request: HtmxHttpRequest) -> JsonResponse:
     """Readiness: 200 when the database and broker answer, else 503 naming what is down
     ("timeout" for a part that did not answer within HEALTHZ_TIMEOUT_SECONDS)."""
     deadline = time.monotonic() + settings.HEALTHZ_TIMEOUT_SECONDS
@@ -84,9 +87,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
+@login_not_required
 @never_cache
 @require_safe
-def livez(request: HttpRequest) -> HttpResponse:
+def livez(request: HtmxHttpRequest) -> HttpResponse:
     """The liveness probe: "ok" while this process answers, without touching the database or
     the broker (readiness, with them, is /healthz). Public, GET or HEAD, never cached.
 
@@ -96,7 +100,7 @@ def livez(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+def csrf_failure(request: HtmxHttpRequest, reason: str = "") -> HttpResponse:
     """A form sent without its valid security token, most often from a page left open
     across a log-out or a new login: the site's own 403 page, saying what to do."""
     return render(request, "403.html", {"csrf_failure": True}, status=403)

@@ -445,7 +445,10 @@ def test_no_outcome_is_chosen_in_advance(as_reviewer) -> None:
     html = as_reviewer.get(
         f"/claims/{claim.pk}/row-form/", {"form": "resolve", "version": 1}, **HTMX
     ).content.decode()
-    assert re.search(r'name="status" required><option value="">Choose an outcome</option>', html)
+    assert re.search(
+        r'name="status" required[^>]*>\s*<option value=""( selected)?>Choose an outcome</option>',
+        html,
+    )
     response = as_reviewer.post(
         f"/claims/{claim.pk}/resolve/",
         {"version": 1, "from": "dashboard", "who": "all", "status": ""},
@@ -673,3 +676,52 @@ def test_a_refused_row_form_comes_back_open_with_what_was_typed(as_reviewer) -> 
     assert 'name="outcome_date" value="2025-10-20"' in panel
     assert 'name="note" value="Called off &lt;quietly&gt;"' in panel
     assert 'name="version" value="1"' in panel
+
+
+# --- The row forms and filters are the Django forms, through one field template ---------
+
+
+def test_a_refused_row_form_ties_each_error_to_its_input(as_reviewer) -> None:
+    claim = ClaimFactory(due_date=dt.date(2025, 10, 1))
+    response = as_reviewer.post(
+        f"/claims/{claim.pk}/resolve/",
+        {**DASHBOARD_POST, "version": 1, "status": "not_fulfilled"},
+        **HTMX,
+    )
+    assert response.status_code == 422
+    panel = response.content.decode()
+    panel = panel[panel.index(f'id="row-panel-{claim.pk}"') :]
+    select = re.search(r'<select name="reason_code"[^>]*>', panel)
+    assert select and 'aria-invalid="true"' in select[0]
+    assert 'aria-describedby="id_resolve_reason_code_error"' in select[0]
+    assert re.search(
+        r'<div id="id_resolve_reason_code_error"><p class="error">Say why it was not fulfilled.</p>',
+        panel,
+    )
+    # The fields without errors are not marked.
+    assert "aria-invalid" not in re.search(r'<select name="status"[^>]*>', panel)[0]
+
+
+def test_help_text_is_tied_to_its_input(as_reviewer) -> None:
+    claim = ClaimFactory(due_date=dt.date(2025, 10, 1))
+    html = as_reviewer.get(
+        f"/claims/{claim.pk}/row-form/", {"form": "snooze", "version": 1}, **HTMX
+    ).content.decode()
+    assert re.search(
+        rf'<input type="text" name="reason"[^>]*aria-describedby="r{claim.pk}-reason_helptext"',
+        html,
+    )
+    assert f'<p class="helptext" id="r{claim.pk}-reason_helptext">' in html
+
+
+def test_the_filters_are_the_filter_form(as_reviewer) -> None:
+    outlet = ClaimFactory(due_date=dt.date(2025, 10, 1)).article.outlet
+    html = as_reviewer.get(
+        "/", {"who": "all", "outlet": outlet.pk, "q": "Budapest"}
+    ).content.decode()
+    assert '<input type="hidden" name="view" value="overdue" id="filter-view">' in html
+    assert re.search(
+        r'<input type="radio" name="who" value="all"[^>]*id="filter-who_\d+" checked>', html
+    )
+    assert re.search(r'<input type="search" name="q" value="Budapest"[^>]*id="filter-q">', html)
+    assert f'<option value="{outlet.pk}" selected>{outlet.name}</option>' in html
