@@ -36,6 +36,7 @@ from tqdm import tqdm
 
 from .extraction import ExtractionError, extract_page
 from .models import Article, Outlet, SourceKind, content_hash
+from .signals import send_articles_saved_on_commit
 from .uploads import size_text
 
 if TYPE_CHECKING:
@@ -280,6 +281,8 @@ def save_article(
     The same text again writes nothing at all, not even ``updated_at``.
     """
     article, outcome = _save_one(parsed, created_by=created_by, outlets={})
+    if outcome is not Outcome.UNCHANGED:
+        send_articles_saved_on_commit([article.pk])
     return article, outcome is Outcome.CREATED
 
 
@@ -385,10 +388,11 @@ def _save_chunk(
             if parsed.url:
                 new_urls.add(parsed.url)
 
+    saved_ids: list[int] = []
     if new:
         try:
             with transaction.atomic():
-                Article.objects.bulk_create(
+                created = Article.objects.bulk_create(
                     [
                         _new_article(
                             parsed,
@@ -408,10 +412,11 @@ def _save_chunk(
             one_by_one = [(name, parsed) for name, parsed, _ in new] + one_by_one
         else:
             summary.imported.extend(name for name, _, _ in new)
+            saved_ids.extend(article.pk for article in created)
 
     for name, parsed in one_by_one:
         try:
-            _, outcome = _save_one(parsed, created_by=created_by, outlets=outlets)
+            saved, outcome = _save_one(parsed, created_by=created_by, outlets=outlets)
         except ArticleImportError as exc:
             summary.failed.append((name, str(exc)))
             continue
@@ -431,6 +436,10 @@ def _save_chunk(
             Outcome.UPDATED: summary.updated,
             Outcome.UNCHANGED: summary.unchanged,
         }[outcome].append(name)
+        if outcome is not Outcome.UNCHANGED:
+            saved_ids.append(saved.pk)
+    # One signal per chunk: a listener queueing work per article would cost import speed.
+    send_articles_saved_on_commit(saved_ids)
 
 
 def _save_one(

@@ -11,11 +11,12 @@ from django.views.decorators.http import require_http_methods
 from config.auth import role_required
 
 from . import importing
-from .extensions import article_page_parts
+from .extensions import annotate_article_list, article_list_columns, article_page_parts
 from .forms import ArticleFilterForm, ArticleForm, ArticleUploadForm
 from .models import Article, Outlet, SourceKind
 from .rendering import paragraphs
 from .search import search_articles
+from .signals import send_articles_saved_on_commit
 from .uploads import FORM_OVERHEAD_BYTES, ArticleUploadHandler, declared_size, too_large_message
 
 PAGE_SIZE = 30
@@ -54,7 +55,7 @@ def filtered_articles(form: ArticleFilterForm) -> QuerySet[Article]:
 @role_required("articles.view_article")
 def article_list(request: HttpRequest) -> HttpResponse:
     form = ArticleFilterForm(request.GET)
-    articles = filtered_articles(form)
+    articles = annotate_article_list(filtered_articles(form))
     position = _after(request.GET.get("after", ""))
     if position is not None:
         articles = articles.filter(position)
@@ -73,7 +74,13 @@ def article_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         template,
-        {"form": form, "articles": page, "next_query": next_cursor, "paged": position is not None},
+        {
+            "form": form,
+            "articles": page,
+            "next_query": next_cursor,
+            "paged": position is not None,
+            "columns": article_list_columns(),
+        },
     )
 
 
@@ -117,6 +124,7 @@ def _save_form(request: HttpRequest, form: ArticleForm) -> Article | None:
         article.source_kind = SourceKind.MANUAL
         article.source = "pasted text"
     article.save()
+    send_articles_saved_on_commit([article.pk])
     return article
 
 
