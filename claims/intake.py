@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
@@ -75,14 +75,11 @@ def _taken_spans(article: Article, decided: Iterable[Suggestion]) -> list[tuple[
     """Passages nobody should be asked about again: decided suggestions, and claims logged
     from this article by hand or added to with it as a source."""
     spans = [(s.quote_start, s.quote_end) for s in decided]
-    for start, end in Claim.objects.filter(article=article, quote_start__isnull=False).values_list(
-        "quote_start", "quote_end"
-    ):
-        spans.append((start, end))
-    for start, end in ClaimSource.objects.filter(
-        article=article, quote_start__isnull=False
-    ).values_list("quote_start", "quote_end"):
-        spans.append((start, end))
+    logged = Claim.objects.filter(article=article).values_list("quote_start", "quote_end")
+    sourced = ClaimSource.objects.filter(article=article).values_list("quote_start", "quote_end")
+    for start, end in [*logged, *sourced]:
+        if start is not None and end is not None:
+            spans.append((start, end))
     return spans
 
 
@@ -195,9 +192,7 @@ def suggest_for_articles(article_ids: Iterable[int]) -> int:
 # --- Decisions -----------------------------------------------------------------------------
 
 
-def _decide(
-    suggestion: Suggestion, *, status: str, by: AbstractBaseUser, claim: Claim | None
-) -> None:
+def _decide(suggestion: Suggestion, *, status: str, by: User, claim: Claim | None) -> None:
     # Conditional UPDATE: of two editors deciding at once, the second is told.
     updated = Suggestion.objects.filter(pk=suggestion.pk, status=SuggestionStatus.PENDING).update(
         status=status, claim=claim, decided_by=by, decided_at=timezone.now()
@@ -207,7 +202,7 @@ def _decide(
     suggestion.status, suggestion.claim = status, claim
 
 
-def log_suggestion(*, suggestion: Suggestion, by: AbstractBaseUser) -> Claim:
+def log_suggestion(*, suggestion: Suggestion, by: User) -> Claim:
     """Log the suggestion as a claim as it stands, in one step."""
     article = suggestion.article
     with transaction.atomic():
@@ -233,7 +228,7 @@ def log_suggestion(*, suggestion: Suggestion, by: AbstractBaseUser) -> Claim:
     return claim
 
 
-def dismiss_suggestion(*, suggestion: Suggestion, by: AbstractBaseUser) -> None:
+def dismiss_suggestion(*, suggestion: Suggestion, by: User) -> None:
     """Not a claim: remembered, so the passage is not suggested again. Touches no claim, so
     there is no timeline event."""
     _decide(suggestion, status=SuggestionStatus.DISMISSED, by=by, claim=None)
@@ -373,7 +368,7 @@ def add_source(
     *,
     claim: Claim,
     article: Article,
-    by: AbstractBaseUser,
+    by: User,
     quote: str = "",
     quote_start: int | None = None,
     quote_end: int | None = None,

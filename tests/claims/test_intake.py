@@ -26,7 +26,9 @@ from tests.factories import ArticleFactory, ClaimFactory, PersonFactory
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
-BUDAPEST = "The president said the meeting would likely take place sometime during the next two weeks."
+BUDAPEST = (
+    "The president said the meeting would likely take place sometime during the next two weeks."
+)
 
 
 @pytest.fixture
@@ -47,7 +49,9 @@ def seed_article(db, trump, monkeypatch: pytest.MonkeyPatch) -> Article:
 
 def _budapest(article: Article) -> Suggestion:
     start = article.body.index("The president said the meeting would likely")
-    return Suggestion.objects.get(article=article, quote_start__lte=start + 20, quote_end__gt=start + 20)
+    return Suggestion.objects.get(
+        article=article, quote_start__lte=start + 20, quote_end__gt=start + 20
+    )
 
 
 def test_it_stores_the_seed_suggestions_with_their_windows(seed_article: Article) -> None:
@@ -55,7 +59,10 @@ def test_it_stores_the_seed_suggestions_with_their_windows(seed_article: Article
     assert result.created >= 4
     budapest = _budapest(seed_article)
     assert budapest.claimant_name == "Donald Trump"
-    assert (budapest.earliest_date, budapest.due_date) == (dt.date(2025, 10, 17), dt.date(2025, 10, 31))
+    assert (budapest.earliest_date, budapest.due_date) == (
+        dt.date(2025, 10, 17),
+        dt.date(2025, 10, 31),
+    )
     assert budapest.status == SuggestionStatus.PENDING
     assert budapest.quote == seed_article.body[budapest.quote_start : budapest.quote_end]
 
@@ -110,12 +117,19 @@ def test_a_dismissed_passage_stays_dismissed_when_the_engine_moves_its_span(
     intake.dismiss_suggestion(suggestion=budapest, by=editor)
     # A retuned engine: a slightly shorter clause over the same passage.
     moved = [
-        dataclasses.replace(s, quote_start=s.quote_start + 4) if s.quote_start == budapest.quote_start else s
+        dataclasses.replace(s, quote_start=s.quote_start + 4)
+        if s.quote_start == budapest.quote_start
+        else s
         for s in found
     ]
     assert moved != found
     intake.store_suggestions(article=seed_article, found=moved)
-    assert Suggestion.objects.filter(article=seed_article, quote_start=budapest.quote_start + 4).count() == 0
+    assert (
+        Suggestion.objects.filter(
+            article=seed_article, quote_start=budapest.quote_start + 4
+        ).count()
+        == 0
+    )
 
 
 def test_logging_creates_the_claim_and_its_person(seed_article: Article, editor) -> None:
@@ -146,7 +160,9 @@ def test_logging_twice_is_refused(seed_article: Article, editor) -> None:
     assert Claim.objects.count() == 1
 
 
-def test_a_claim_logged_by_hand_settles_the_suggestion_on_its_passage(seed_article: Article, editor) -> None:
+def test_a_claim_logged_by_hand_settles_the_suggestion_on_its_passage(
+    seed_article: Article, editor
+) -> None:
     intake.suggest_for_article(seed_article)
     budapest = _budapest(seed_article)
     claim = ClaimFactory(
@@ -201,9 +217,21 @@ def test_a_similar_open_claim_of_the_same_claimant_matches() -> None:
 @pytest.mark.parametrize(
     ("statement", "window", "claimant"),
     [
-        ("The budget will be balanced next year", (dt.date(2025, 10, 17), dt.date(2025, 10, 31)), True),
-        ("Trump and Putin will meet in Budapest", (dt.date(2026, 1, 1), dt.date(2026, 1, 31)), True),
-        ("Trump and Putin will meet in Budapest", (dt.date(2025, 10, 17), dt.date(2025, 10, 31)), False),
+        (
+            "The budget will be balanced next year",
+            (dt.date(2025, 10, 17), dt.date(2025, 10, 31)),
+            True,
+        ),
+        (
+            "Trump and Putin will meet in Budapest",
+            (dt.date(2026, 1, 1), dt.date(2026, 1, 31)),
+            True,
+        ),
+        (
+            "Trump and Putin will meet in Budapest",
+            (dt.date(2025, 10, 17), dt.date(2025, 10, 31)),
+            False,
+        ),
     ],
     ids=["other statement", "window apart", "other claimant"],
 )
@@ -302,19 +330,25 @@ def test_a_claims_own_article_is_not_another_source(editor) -> None:
 # --- Queued on commit ----------------------------------------------------------------------
 
 
-def test_an_import_queues_one_task_per_chunk(db, tmp_path, monkeypatch, django_capture_on_commit_callbacks) -> None:
+def test_an_import_queues_one_task_per_chunk(
+    db, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
     from articles import importing
 
     monkeypatch.setattr(importing, "CHUNK_SIZE", 2)
     for n in range(5):
-        (tmp_path / f"{n}.txt").write_text(f"date 2025-10-17 Dek {n}\n\nThe mayor said the bridge {n} will open next week.\n")
+        (tmp_path / f"{n}.txt").write_text(
+            f"date 2025-10-17 Dek {n}\n\nThe mayor said the bridge {n} will open next week.\n"
+        )
     queued: list[list[int]] = []
     monkeypatch.setattr(tasks, "queue_suggestions", lambda ids: queued.append(ids) or True)
     with django_capture_on_commit_callbacks(execute=True):
         summary = import_paths([tmp_path])
     assert len(summary.imported) == 5
     assert [len(ids) for ids in queued] == [2, 2, 1]
-    assert sorted(pk for ids in queued for pk in ids) == sorted(Article.objects.values_list("pk", flat=True))
+    assert sorted(pk for ids in queued for pk in ids) == sorted(
+        Article.objects.values_list("pk", flat=True)
+    )
     # A rerun saves nothing, so queues nothing.
     queued.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -322,8 +356,12 @@ def test_an_import_queues_one_task_per_chunk(db, tmp_path, monkeypatch, django_c
     assert queued == []
 
 
-def test_nothing_is_queued_before_the_commit(db, tmp_path, monkeypatch, django_capture_on_commit_callbacks) -> None:
-    (tmp_path / "a.txt").write_text("date 2025-10-17 Dek\n\nThe mayor said the bridge will open next week.\n")
+def test_nothing_is_queued_before_the_commit(
+    db, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    (tmp_path / "a.txt").write_text(
+        "date 2025-10-17 Dek\n\nThe mayor said the bridge will open next week.\n"
+    )
     queued: list[list[int]] = []
     monkeypatch.setattr(tasks, "queue_suggestions", lambda ids: queued.append(ids) or True)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
