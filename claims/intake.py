@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -83,18 +83,39 @@ def _taken_spans(article: Article, decided: Iterable[Suggestion]) -> list[tuple[
     return spans
 
 
-def _fields(found: engine.Suggestion, body: str, people: dict[str, Person | None]) -> dict:
+@dataclass
+class People:
+    """The people tracked, read once per task rather than queried per claimant."""
+
+    names: dict[str, str]  # name or alias -> the person's name, for the engine
+    persons: dict[str, Person]  # name or alias, lower case -> the person
+
+    @classmethod
+    def load(cls) -> People:
+        persons = {p.name.lower(): p for p in Person.objects.all()}
+        by_id = {p.pk: p for p in persons.values()}
+        names = {p.name: p.name for p in persons.values()}
+        for alias, person_id in PersonAlias.objects.values_list("alias", "person_id"):
+            person = by_id[person_id]
+            names.setdefault(alias, person.name)
+            persons.setdefault(alias.lower(), person)
+        return cls(names=names, persons=persons)
+
+    def match(self, name: str) -> Person | None:
+        """As services.find_person (name or alias, any case); matching only: a person is
+        created when the editor logs the claim, not before."""
+        return self.persons.get(" ".join(name.split()).lower())
+
+
+def _fields(found: engine.Suggestion, body: str, people: People) -> dict:
     name = " ".join((found.claimant or "").split())[:200]
-    if name not in people:
-        # Matching only: a person is created when the editor logs the claim, not before.
-        people[name] = services.find_person(name) if name else None
     return {
         "quote": body[found.quote_start : found.quote_end],
         "quote_start": found.quote_start,
         "quote_end": found.quote_end,
         "statement": found.statement,
         "claimant_name": name,
-        "claimant": people[name],
+        "claimant": people.match(name) if name else None,
         "claim_type": found.claim_type if found.claim_type in ClaimType.values else "other",
         "time_phrase": (found.time_phrase or "")[:300],
         "earliest_date": found.earliest_date,
@@ -107,14 +128,20 @@ def _fields(found: engine.Suggestion, body: str, people: dict[str, Person | None
     }
 
 
-def store_suggestions(*, article: Article, found: list[engine.Suggestion]) -> StoreResult:
+def store_suggestions(
+    *,
+    article: Article,
+    found: list[engine.Suggestion],
+    people: People | None = None,
+) -> StoreResult:
     """Keep the engine's suggestions for `article`; safe to run any number of times.
 
     Pending suggestions are refreshed (or removed when no longer found); decided ones are
     never touched, and nothing found over a decided passage comes back.
     """
     result = StoreResult()
-    people: dict[str, Person | None] = {}
+    people = People.load() if people is None else people
+    new: list[Suggestion] = []
     with transaction.atomic():
         # Locks the article's suggestions so that two runs at once do not both insert.
         existing = {
@@ -137,8 +164,7 @@ def store_suggestions(*, article: Article, found: list[engine.Suggestion]) -> St
                 continue
             fields = _fields(item, article.body, people)
             if row is None:
-                Suggestion.objects.create(article=article, passage_key=key, **fields)
-                result.created += 1
+                new.append(Suggestion(article=article, passage_key=key, **fields))
             elif any(getattr(row, name) != value for name, value in fields.items()):
                 Suggestion.objects.filter(pk=row.pk).update(**fields)
                 result.updated += 1
@@ -147,45 +173,61 @@ def store_suggestions(*, article: Article, found: list[engine.Suggestion]) -> St
             for k, s in existing.items()
             if s.status == SuggestionStatus.PENDING and k not in seen
         ]
+        # One INSERT for the article's new suggestions.
+        result.created = len(Suggestion.objects.bulk_create(new))
         if stale:
             result.removed, _ = Suggestion.objects.filter(pk__in=stale).delete()
     return result
 
 
-def known_people() -> dict[str, str]:
-    """Names and aliases of tracked people to their names, for the engine to report
-    "Mr. Trump" as "Donald Trump"; read once per batch of articles."""
-    names = {name: name for name in Person.objects.values_list("name", flat=True)}
-    names.update(PersonAlias.objects.values_list("alias", "person__name"))
-    return names
+def suggest_for_article(article: Article, *, people: People | None = None) -> StoreResult:
+    people = People.load() if people is None else people
+    # With the names of tracked people the engine reports "Mr. Trump" as "Donald Trump".
+    found = engine.suggest_claims(article.body, article.published_date, known_people=people.names)
+    return store_suggestions(article=article, found=found, people=people)
 
 
-def suggest_for_article(article: Article, *, people: dict[str, str] | None = None) -> StoreResult:
-    found = engine.suggest_claims(
-        article.body,
-        article.published_date,
-        known_people=known_people() if people is None else people,
-    )
-    return store_suggestions(article=article, found=found)
+# Articles stored per transaction by the task: one commit (one WAL flush on PostgreSQL) per
+# article cost more than reading it; a batch keeps each transaction's locks short.
+STORE_BATCH = 50
 
 
 def suggest_for_articles(article_ids: Iterable[int]) -> int:
-    """Suggestions for each article still there; returns how many articles were read.
+    """Suggestions for each article still there; returns how many articles were stored.
 
     One article failing (a bug in the engine on odd text) is logged and does not cost the
-    others theirs.
+    others theirs: the engine runs outside the transaction, and each article is stored in a
+    savepoint of its batch's transaction.
     """
     done = 0
-    people = known_people()
-    for article in Article.objects.filter(pk__in=list(article_ids)).only(
-        "pk", "body", "published_date"
-    ):
-        try:
-            suggest_for_article(article, people=people)
-        except Exception:
-            logger.exception("Suggestions failed for article %s", article.pk)
-            continue
-        done += 1
+    people = People.load()
+    articles = list(
+        Article.objects.filter(pk__in=list(article_ids)).only("pk", "body", "published_date")
+    )
+    for start in range(0, len(articles), STORE_BATCH):
+        found: list[tuple[Article, list[engine.Suggestion]]] = []
+        for article in articles[start : start + STORE_BATCH]:
+            try:
+                found.append(
+                    (
+                        article,
+                        engine.suggest_claims(
+                            article.body, article.published_date, known_people=people.names
+                        ),
+                    )
+                )
+            except Exception:
+                logger.exception("Suggestions failed for article %s", article.pk)
+        with transaction.atomic():
+            for article, suggestions in found:
+                try:
+                    store_suggestions(article=article, found=suggestions, people=people)
+                except (OperationalError, InterfaceError):
+                    raise  # the database is away: the task is retried
+                except Exception:
+                    logger.exception("Storing suggestions failed for article %s", article.pk)
+                    continue
+                done += 1
     return done
 
 
