@@ -383,3 +383,21 @@ def test_a_broker_away_does_not_fail_the_import(db, monkeypatch) -> None:
 
     monkeypatch.setattr(tasks.suggest_claims, "apply_async", refuse)
     assert tasks.queue_suggestions([1, 2]) is False
+
+
+def test_an_article_pasted_in_the_form_is_queued_on_commit(
+    as_editor, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    queued: list[list[int]] = []
+    monkeypatch.setattr(tasks, "queue_suggestions", lambda ids: queued.append(ids) or True)
+    with django_capture_on_commit_callbacks(execute=True):
+        as_editor.post(
+            "/articles/new/",
+            {
+                "paste-title": "Pasted",
+                "paste-published_date": "2025-10-17",
+                "paste-language": "en",
+                "paste-body": "The mayor said the bridge will open next week.",
+            },
+        )
+    assert queued == [[Article.objects.get().pk]]
