@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
-from django.db import migrations, models
+from django.db import DatabaseError, migrations, models, transaction
 
 import claims.models
 
@@ -22,7 +22,13 @@ def create_trigram_index(apps, schema_editor):
         if cursor.fetchone() is None:
             return  # matching falls back to the full-text index claim_search
         # pg_trgm is a trusted extension (PostgreSQL 13+): the database owner may create it.
-        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        # A role that may not (older servers, no CREATE on the database) gets the fallback
+        # rather than a failed migration; the savepoint keeps the migration's transaction.
+        try:
+            with transaction.atomic(using=connection.alias):
+                cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        except DatabaseError:
+            return
         cursor.execute(
             f"CREATE INDEX IF NOT EXISTS {TRGM_INDEX} ON claims_claim "
             "USING gin (statement gin_trgm_ops)"
