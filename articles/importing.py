@@ -24,6 +24,7 @@ from . import parsing, services
 from .models import Article, Outlet
 from .parsing import ArticleImportError, ParsedArticle, os_reason, unexpected_reason
 from .services import Author, Outcome
+from .signals import send_articles_saved_on_commit
 
 # Large enough that per-query overhead vanishes, small enough that a chunk's rows and its
 # IN (...) look-up stay well inside every backend's parameter limits.
@@ -155,10 +156,11 @@ def _save_chunk(
             if parsed.url:
                 new_urls.add(parsed.url)
 
+    saved_ids: list[int] = []
     if new:
         try:
             with transaction.atomic():
-                Article.objects.bulk_create(
+                created = Article.objects.bulk_create(
                     [
                         services.new_article(
                             parsed,
@@ -178,10 +180,11 @@ def _save_chunk(
             one_by_one = [(name, parsed) for name, parsed, _ in new] + one_by_one
         else:
             summary.imported.extend(name for name, _, _ in new)
+            saved_ids.extend(article.pk for article in created)
 
     for name, parsed in one_by_one:
         try:
-            _, outcome = services.save_parsed(parsed, created_by=created_by, outlets=outlets)
+            saved, outcome = services.save_parsed(parsed, created_by=created_by, outlets=outlets)
         except ArticleImportError as exc:
             summary.failed.append((name, str(exc)))
             continue
@@ -201,6 +204,10 @@ def _save_chunk(
             Outcome.UPDATED: summary.updated,
             Outcome.UNCHANGED: summary.unchanged,
         }[outcome].append(name)
+        if outcome is not Outcome.UNCHANGED:
+            saved_ids.append(saved.pk)
+    # One signal per chunk: a listener queueing work per article would cost import speed.
+    send_articles_saved_on_commit(saved_ids)
 
 
 def _collect_files(paths: Iterable[Path | str], summary: ImportSummary) -> list[Path]:

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 
 from .models import Article, Outlet
 from .parsing import ArticleImportError, ParsedArticle, SourceKind
+from .signals import send_articles_saved_on_commit
 
 # Who saved an article: a view's request.user (role_required lets only a signed-in user
 # through), an importing command's user, or nobody.
@@ -90,6 +91,7 @@ def save_article_form(*, article: Article, outlet_name: str, by: Author) -> Arti
             article.source_kind = SourceKind.MANUAL
             article.source = "pasted text"
         article.save()
+        send_articles_saved_on_commit([article.pk])
     return article
 
 
@@ -99,6 +101,8 @@ def save_article(parsed: ParsedArticle, *, created_by: Author = None) -> tuple[A
     The same text again writes nothing at all, not even ``updated_at``.
     """
     article, outcome = save_parsed(parsed, created_by=created_by)
+    if outcome is not Outcome.UNCHANGED:
+        send_articles_saved_on_commit([article.pk])
     return article, outcome is Outcome.CREATED
 
 

@@ -13,7 +13,7 @@ from config.http import HtmxHttpRequest
 from config.paging import Keyset, split_page
 
 from . import parsing, services
-from .extensions import article_page_parts
+from .extensions import annotate_article_list, article_list_columns, article_page_parts
 from .forms import ArticleFilterForm, ArticleForm, ArticleUploadForm
 from .models import Article, SourceKind
 from .rendering import paragraphs
@@ -44,7 +44,7 @@ def filtered_articles(form: ArticleFilterForm) -> QuerySet[Article]:
 @role_required("articles.view_article")
 def article_list(request: HtmxHttpRequest) -> HttpResponse:
     form = ArticleFilterForm(request.GET)
-    articles = filtered_articles(form)
+    articles = annotate_article_list(filtered_articles(form))
     position = ORDER.after(request.GET.get("after", ""))
     if position is not None:
         articles = articles.filter(position)
@@ -60,7 +60,13 @@ def article_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(
         request,
         template,
-        {"form": form, "articles": page, "next_query": next_cursor, "paged": position is not None},
+        {
+            "form": form,
+            "articles": page,
+            "next_query": next_cursor,
+            "paged": position is not None,
+            "columns": article_list_columns(),
+        },
     )
 
 

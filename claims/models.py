@@ -593,3 +593,100 @@ class Reminder(models.Model):
         """
         days = (newsroom_today(self.created_at) - self.due_date).days
         return step_of(self.step, self.escalation).describe(days_overdue=days)
+
+
+# --- Intake: suggested claims and a claim's other sources (issue 11) --------------------
+
+
+class SuggestionStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for review"
+    LOGGED = "logged", "Logged as a claim"
+    SOURCED = "sourced", "Added as a source"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class Suggestion(models.Model):
+    """A candidate claim found in an article by claims.suggestions, kept so that an editor's
+    decision (logged, dismissed) survives running the suggestions again."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestions")
+    # The passage's text, hashed: its identity across re-runs even when an edit of the
+    # article moves its offsets.
+    passage_key = models.CharField(max_length=64)
+    quote = models.TextField()
+    quote_start = models.PositiveIntegerField()
+    quote_end = models.PositiveIntegerField()
+    statement = models.TextField()
+    claimant_name = models.CharField(max_length=NAME_MAX, blank=True)
+    # Matched to a known person or alias only: nobody is created until the claim is logged.
+    claimant = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    claim_type = models.CharField(max_length=12, choices=ClaimType, default=ClaimType.PREDICTION)
+    time_phrase = models.CharField(max_length=TIME_PHRASE_MAX, blank=True)
+    earliest_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    precision = models.CharField(max_length=10, choices=Precision, blank=True)
+    vague = models.BooleanField(default=False)
+    reference_date = models.DateField(null=True, blank=True)
+    reference_note = models.CharField(max_length=200, blank=True)
+    score = models.FloatField(default=0)
+    status = models.CharField(
+        max_length=10, choices=SuggestionStatus, default=SuggestionStatus.PENDING
+    )
+    # The claim it was logged as, or added to as a source.
+    claim = models.ForeignKey(
+        Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="suggestions"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["article", "quote_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "passage_key"], name="suggestion_passage"),
+            models.CheckConstraint(
+                condition=Q(status__in=SuggestionStatus.values), name="suggestion_status_valid"
+            ),
+        ]
+        indexes = [
+            # Serves the pending counts of the article list and the "articles with
+            # suggestions to review" page (an EXISTS per article).
+            models.Index(
+                fields=["article"],
+                name="suggestion_pending",
+                condition=Q(status=SuggestionStatus.PENDING),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Suggestion {self.pk} in article {self.article_id}: {self.statement[:60]}"
+
+
+class ClaimSource(models.Model):
+    """Another article reporting a claim already tracked: the same claim, one more source."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="sources")
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="claim_sources")
+    quote = models.TextField(blank=True, validators=[TextLimit(QUOTE_MAX, "quote")])
+    quote_start = models.PositiveIntegerField(null=True, blank=True)
+    quote_end = models.PositiveIntegerField(null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "article"], name="claim_source_once"),
+        ]
+        # The article page's "claims sourced from this article" (claim_id is covered by the
+        # unique constraint's index).
+        indexes = [models.Index(fields=["article"], name="claim_source_article")]
+
+    def __str__(self) -> str:
+        return f"Source {self.article_id} of claim {self.claim_id}"

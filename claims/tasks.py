@@ -125,3 +125,35 @@ def _publish_sweep() -> None:
 def queue_sweep() -> None:
     """Queue a sweep once the current transaction commits (like `delay_on_commit`), safely."""
     transaction.on_commit(enqueue_sweep)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    max_retries=5,
+)
+def suggest_claims(article_ids: list[int]) -> int:
+    """Read the claims suggested in these articles (one import chunk); safe to run twice:
+    claims.intake stores suggestions idempotently and keeps every decision."""
+    from . import intake
+
+    return intake.suggest_for_articles(article_ids)
+
+
+def queue_suggestions(article_ids: list[int]) -> bool:
+    """Queue one task for the articles (called once they are committed). Never raises: an
+    import must not fail because the broker is away; "Suggest claims" on the article page
+    reads it later."""
+    try:
+        # No retried publish: a broker that is away must not hold up the import.
+        suggest_claims.apply_async(args=[list(article_ids)], retry=False)
+    except Exception as exc:  # kombu and redis-py raise many kinds of errors
+        logger.warning(
+            "Could not queue suggestions for %d articles (%s: %s)",
+            len(article_ids),
+            type(exc).__name__,
+            exc,
+        )
+        return False
+    return True

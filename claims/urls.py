@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import intake_views, views
 
 app_name = "claims"
 
@@ -18,4 +18,20 @@ urlpatterns = [
     path("claims/<int:pk>/take/", views.claim_action, {"action": "take"}, name="take"),
     path("claims/<int:pk>/row-form/", views.row_form, name="row_form"),
     path("claims/<int:pk>/assign/", views.claim_action, {"action": "assign"}, name="assign"),
+]
+
+# Claim intake (issue 11): suggestions on the article page, articles to review.
+urlpatterns += [
+    path("articles/<int:article_pk>/suggest/", intake_views.suggest_again, name="suggest"),
+    path("suggestions/<int:pk>/log/", intake_views.log_suggestion, name="suggestion_log"),
+    path("suggestions/<int:pk>/edit/", intake_views.edit_and_log, name="suggestion_edit"),
+    path(
+        "suggestions/<int:pk>/dismiss/", intake_views.dismiss_suggestion, name="suggestion_dismiss"
+    ),
+    path(
+        "suggestions/<int:pk>/source/<int:claim_pk>/",
+        intake_views.add_as_source,
+        name="suggestion_source",
+    ),
+    path("suggestions/articles/", intake_views.articles_to_review, name="review_articles"),
 ]

@@ -552,6 +552,8 @@ def claim_create(request: HtmxHttpRequest, article_pk: int) -> HttpResponse:
         }
         # A selected time phrase ("sometime during the next two weeks") proposes its window.
         initial.update(_window_initial(article, quote))
+        # "Edit & log" of a suggestion (claims.intake_views) passes its fields along.
+        initial.update({k: v for k in PREFILL if (v := request.GET.get(k, "").strip())})
         form = ClaimForm(initial=initial)
     proposal = _proposal(article, form["time_phrase"].value() or "")
     return render(
@@ -560,6 +562,18 @@ def claim_create(request: HtmxHttpRequest, article_pk: int) -> HttpResponse:
         {"form": form, "article": article, "people": _people(), "proposal": proposal},
         status=422 if form.errors else 200,
     )
+
+
+PREFILL = (
+    "statement",
+    "claimant",
+    "claim_type",
+    "time_phrase",
+    "earliest_date",
+    "due_date",
+    "precision",
+    "vague",
+)
 
 
 @role_required("claims.change_claim")
