@@ -10,7 +10,7 @@ from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.forms import Form
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -92,7 +92,8 @@ def rows_html(rows: list[Claim], *, board: Dashboard, can_review: bool) -> list[
     keys = {
         row.pk: (
             f"row:{row.pk}:{row.version}:{row.updated_at.timestamp()}:"
-            f"{row.last_reminded_at and row.last_reminded_at.timestamp()}:"
+            # Annotated by dashboard._with_row_data, which the stubs cannot see from here.
+            f"{row.last_reminded_at and row.last_reminded_at.timestamp()}:"  # type: ignore[attr-defined]
             f"{board.today.isoformat()}:{int(can_review)}:{int(row.assignee_id == user_pk)}:"
             f"{_reminded(row, user_pk)}"
         )
@@ -121,7 +122,7 @@ def rows_html(rows: list[Claim], *, board: Dashboard, can_review: bool) -> list[
 
 def _reminded(row: Claim, user_pk: int | None) -> str:
     """Whom a row's "Last reminder" names, for its key: the editors, the viewer, or who."""
-    last = row.last_reminder
+    last = row.last_reminder  # type: ignore[attr-defined]  # annotated by _with_row_data
     if not last:
         return ""
     return "editors" if last["editors"] else "you" if last["to"] == user_pk else str(last["to"])
@@ -277,6 +278,8 @@ def _done(action: str, claim: Claim, before: Claim) -> Done:
             {"note": UNDO_NOTE},
         )
     if action == "deadline":
+        # The deadline form requires a due date, so a moved claim has one.
+        assert claim.due_date is not None
         moved = f"Deadline moved to {date_format(claim.due_date, 'j M Y')}: {statement}"
         if before.due_date is None:
             return Done(moved)
@@ -290,6 +293,7 @@ def _done(action: str, claim: Claim, before: Claim) -> Done:
             },
         )
     if action == "snooze":
+        assert claim.snoozed_until is not None  # the snooze form requires its date
         until = date_format(claim.snoozed_until, "j M Y")
         return Done(f"Reminders snoozed until {until}: {statement}")
     if action == "take":
@@ -316,8 +320,10 @@ def _unseen_changes(claim: Claim, form: Form) -> list[ClaimEvent] | None:
 def _as_of(form: Form, version: int) -> Form:
     """`form`, its errors kept, now carrying `version`: its user has been shown what
     changed since, so sending it again corrected is a decision, not an accident."""
-    form.data = form.data.copy()
-    form.data["version"] = str(version)
+    data = QueryDict(mutable=True)
+    data.update(form.data)
+    data["version"] = str(version)
+    form.data = data
     return form
 
 
@@ -441,6 +447,8 @@ def claim_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse
     on_dashboard = request.POST.get("from") == "dashboard"
     form_class = ROW_FORM_CLASSES.get(action, spec.form) if on_dashboard else spec.form
     form = form_class(request.POST, auto_id=f"id_{action}_%s")
+    # The form shown again with the answer: none after a success or a plain conflict.
+    shown: Form | None = form
     status = 200
     extra: dict[str, Any] = {}
     before = copy.copy(claim)
@@ -451,14 +459,14 @@ def claim_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse
             claim = _get_claim(pk)
             status = 409
             extra = {"conflict": conflict.changes_since()}
-            form = None
+            shown = None
         except ValidationError as error:
             add_service_error(form, error)
             # A claim someone else has conflicts with the request; the input was fine.
             status = 409 if isinstance(error, services.AssignedToSomeoneElse) else 422
         else:
             claim = _get_claim(pk)
-            form = None
+            shown = None
             done = _done(action, claim, before) if on_dashboard else None
             if not request.htmx:
                 messages.success(request, done.message if done else spec.success)
@@ -476,14 +484,14 @@ def claim_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse
         # Stale and invalid: the conflict first, with the current state, and the errors.
         status = 409
         extra = {"conflict": changes}
-        form = _as_of(form, claim.version)
+        shown = _as_of(form, claim.version)
     if on_dashboard and request.htmx:
-        if form is not None:
-            extra["errors"] = form
+        if shown is not None:
+            extra["errors"] = shown
             if action in ROW_FORMS:
                 extra["open_form"] = action
         return _dashboard_row(request, claim, status=status, **extra)
-    context = _claim_context(claim, forms={action: form} if form else None, **extra)
+    context = _claim_context(claim, forms={action: shown} if shown else None, **extra)
     template = "claims/claim_detail.html"
     if request.htmx:
         template += "#claim-live"
