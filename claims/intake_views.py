@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from articles.models import Article
 from config.auth import role_required
@@ -126,6 +126,7 @@ def add_as_source(request: HtmxHttpRequest, pk: int, claim_pk: int) -> HttpRespo
 
 
 @role_required("claims.add_claim")
+@require_safe
 def edit_and_log(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return redirect(edit_and_log_url(_pending(pk)))
 
@@ -138,6 +139,7 @@ ORDER = Keyset("published_date", dt.date, descending=True)
 
 
 @role_required("articles.view_article")
+@require_safe
 def articles_to_review(request: HtmxHttpRequest) -> HttpResponse:
     """Articles with suggestions waiting, newest first, keyset paged (no OFFSET, no COUNT)."""
     articles = (

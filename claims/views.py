@@ -8,13 +8,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.forms import Form
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,6 +23,7 @@ from articles.models import Article
 from articles.rendering import context_paragraphs
 from config.auth import role_required
 from config.http import HtmxHttpRequest
+from config.paging import Keyset, split_page
 
 from . import services
 from .article_page import quote_mark
@@ -371,38 +370,25 @@ TIMELINE_PAGE = 50
 TIMELINE_NOTE_SHOWN = 280
 
 
+# The timeline, newest first (config.paging: the cursor format every list shares).
+TIMELINE_ORDER = Keyset("created_at", dt.datetime, descending=True)
+
+
 def timeline_page(
     claim: Claim, *, before: str = "", starting_at: ClaimEvent | None = None
 ) -> tuple[list[ClaimEvent], str]:
     """A page of the claim's timeline, newest first: the latest entries, those older than
     the cursor `before`, or those from `starting_at` on; and the next page's cursor."""
     events = claim.events.select_related("actor").order_by("-created_at", "-id")
-    position = None
     if starting_at is not None:
-        position = (starting_at.created_at, starting_at.pk + 1)
-    elif before:
-        position = _timeline_position(before)
+        # From that entry on, itself included: as if the last one shown were just above it.
+        moment = starting_at.created_at.astimezone(dt.UTC).isoformat()
+        before = f"{moment}_{starting_at.pk + 1}"
+    position = TIMELINE_ORDER.after(before)
     if position is not None:
-        created, last_id = position
-        events = events.filter(created_at__lte=created).filter(
-            Q(created_at__lt=created) | Q(id__lt=last_id)
-        )
-    page = list(events[: TIMELINE_PAGE + 1])
-    if len(page) <= TIMELINE_PAGE:
-        return page, ""
-    page = page[:TIMELINE_PAGE]
-    return page, f"{page[-1].created_at.astimezone(dt.UTC).isoformat()}_{page[-1].pk}"
-
-
-def _timeline_position(cursor: str) -> tuple[dt.datetime, int] | None:
-    try:
-        created, pk = cursor.rsplit("_", 1)
-        moment = dt.datetime.fromisoformat(created)
-        if timezone.is_naive(moment):
-            return None
-        return moment.astimezone(dt.UTC), int(pk)
-    except (ValueError, OverflowError):
-        return None
+        events = events.filter(position)
+    page, last = split_page(events[: TIMELINE_PAGE + 1], TIMELINE_PAGE)
+    return page, TIMELINE_ORDER.cursor(last) if last is not None else ""
 
 
 @role_required("claims.view_claim")

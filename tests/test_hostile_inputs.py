@@ -252,6 +252,11 @@ def valid_post(name: str, world: World) -> dict[str, object]:
                 )
             },
         ),
+        # Suggestion buttons post nothing but the CSRF token: the path says what to do.
+        "claims:suggest": (None, {}),
+        "claims:suggestion_log": (None, {}),
+        "claims:suggestion_dismiss": (None, {}),
+        "claims:suggestion_source": (None, {}),
         # Pages that answer a POST as a GET: nothing posted is read, all is sent hostile.
         "articles:list": (None, {}),
         "articles:detail": (None, {}),
