@@ -197,7 +197,7 @@ def test_the_import_looks_each_outlet_up_once(django_assert_num_queries) -> None
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_requests_saving_the_same_new_outlet_at_once_on_postgresql(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
