@@ -147,7 +147,7 @@ def queue_suggestions(article_ids: list[int]) -> bool:
     reads it later."""
     try:
         # No retried publish: a broker that is away must not hold up the import.
-        suggest_claims.apply_async(args=[list(article_ids)], retry=False)
+        suggest_claims.apply_async(args=(list(article_ids),), retry=False)
     except Exception as exc:  # kombu and redis-py raise many kinds of errors
         logger.warning(
             "Could not queue suggestions for %d articles (%s: %s)",
