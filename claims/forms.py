@@ -1,9 +1,11 @@
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.http import QueryDict
 
 from . import roles, services
 from .models import (
@@ -24,6 +26,7 @@ from .models import (
     ReasonCode,
     TextLimit,
 )
+from .timephrases import resolve_time_phrase
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -38,7 +41,9 @@ def limited(field: forms.CharField, name: str) -> forms.CharField:
     return field
 
 
-def check_window(form: forms.Form, *, due_field: str = "due_date") -> None:
+def check_window(
+    form: forms.Form, *, due_field: str = "due_date", article_date: dt.date | None = None
+) -> None:
     """The claim's window rule (services.check_window), its errors on the form's fields."""
     data = form.cleaned_data
     try:
@@ -46,6 +51,7 @@ def check_window(form: forms.Form, *, due_field: str = "due_date") -> None:
             due_date=data.get(due_field),
             earliest_date=data.get("earliest_date"),
             due_field=due_field,
+            article_date=article_date,
         )
     except ValidationError as error:
         for name, errors in error.message_dict.items():
@@ -124,17 +130,34 @@ class ClaimForm(forms.Form):
         forms.CharField(required=False, max_length=TAGS_MAX, help_text="Comma-separated."),
         "tags",
     )
+    # The phrase the dates on the form were proposed for (the window swap keeps it in step).
+    # With it the server sees dates left over from an earlier phrase, also without htmx.
+    proposed_for = forms.CharField(
+        required=False, max_length=TIME_PHRASE_MAX, widget=forms.HiddenInput
+    )
+    # The day the phrase is read from when a suggestion's quote was said before the
+    # article's date (claims.suggestions, speech time); empty: the article's date.
+    reference_date = forms.DateField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, article_date: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.article_date = article_date
         assignee = self.fields["assignee"]
         assert isinstance(assignee, AssigneeField)
         assignee.queryset = roles.assignable_users()
 
+    def reference(self) -> dt.date:
+        """The day the time phrase counts from: a speech day up to a year before the
+        article's date, else the article's date (a tampered value changes nothing)."""
+        value = self.cleaned_data.get("reference_date") if hasattr(self, "cleaned_data") else None
+        return reading_day(value, self.article_date)
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        check_window(self)
+        check_window(self, article_date=self.article_date)
+        if not self.has_error("due_date") and not self.has_error("earliest_date"):
+            self._refuse_stale_proposal()
         if (
             data.get("claim_type") == ClaimType.PREDICTION
             and not data.get("due_date")
@@ -145,6 +168,54 @@ class ClaimForm(forms.Form):
                 "due_date", "A prediction needs a due date, unless its time phrase is vague."
             )
         return data
+
+    def _refuse_stale_proposal(self) -> None:
+        """Refuse dates proposed for an earlier time phrase, kept unchanged after the phrase
+        changed to one that proposes other dates or none ("before the election")."""
+        data = self.cleaned_data
+        old_phrase = " ".join(data.get("proposed_for", "").split())
+        phrase = " ".join(data.get("time_phrase", "").split())
+        if not old_phrase or old_phrase.casefold() == phrase.casefold():
+            return
+        reference = self.reference()
+        old = resolve_time_phrase(old_phrase, reference)
+        dates = (data.get("due_date"), data.get("earliest_date"))
+        if old.due_date is None or dates != (old.due_date, old.earliest_date):
+            return  # the editor's own dates, or no dates at all
+        new = resolve_time_phrase(phrase, reference) if phrase else None
+        if new is not None and (new.due_date, new.earliest_date) == dates:
+            return
+        if new is None:
+            now = "the time phrase is now empty"
+        elif new.due_date is None:
+            now = f"no date found in “{phrase}”"
+        else:
+            now = f"“{phrase}” proposes {new.description}"
+        self.add_error(
+            "due_date",
+            f"These dates were proposed for “{old_phrase}”, but {now}. Enter the dates "
+            "yourself, or leave them empty for a claim with no deadline; save again to "
+            "keep them as they are.",
+        )
+        # Saving again keeps the dates: the editor has now seen they are the old ones.
+        data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+        data[self.add_prefix("proposed_for")] = phrase
+        self.data = data
+
+
+def reading_day(value: dt.date | None, article_date: dt.date) -> dt.date:
+    """The day a time phrase is read from: `value` (a speech day) when it is up to a year
+    before the article's date, else the article's date."""
+    if value is not None and article_date - dt.timedelta(days=366) <= value <= article_date:
+        return value
+    return article_date
+
+
+def reading_note(reference: dt.date, article_date: dt.date) -> str:
+    """Which day a proposal counted from, in words."""
+    if reference == article_date:
+        return f"counted from the article's date, {reference:%a %-d %b %Y}"
+    return f"counted from {reference:%a %-d %b %Y}, when it was said"
 
 
 class ClaimEditForm(ClaimForm):
@@ -248,6 +319,7 @@ class DeadlineForm(VersionedForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        # The article's date floor is services.change_deadline's, reported on due_date.
         check_window(self)
         return data
 
@@ -303,4 +375,5 @@ def claim_initial(claim: Claim) -> dict:
         "resolution_criteria": claim.resolution_criteria,
         "tags": ", ".join(t.name for t in claim.tags.all()),
         "version": claim.version,
+        "proposed_for": claim.time_phrase,
     }

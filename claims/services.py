@@ -77,11 +77,16 @@ def check_window(
     due_date: dt.date | None,
     earliest_date: dt.date | None = None,
     due_field: str = "due_date",
+    article_date: dt.date | None = None,
 ) -> None:
     """Refuse a predicted window a claim cannot have, with each error on its field.
 
     The one rule for the claim form, the deadline form and every service that sets a
-    window; a form adds the ValidationError's errors to its fields.
+    window; a form adds the ValidationError's errors to its fields. `article_date` (the
+    claim's article's published date) is the floor of the due date: a statement whose
+    date had passed when it was published is a report, not a prediction. The floor is
+    the article's date, not the speech day: "tomorrow" said on Thursday in Friday's
+    article is due Friday, never Thursday.
     """
     errors: dict[str, str] = {}
     for name, value in (("earliest_date", earliest_date), (due_field, due_date)):
@@ -89,6 +94,11 @@ def check_window(
             errors[name] = (
                 f"Give a date from {WINDOW_EARLIEST:%-d %b %Y} to {WINDOW_LATEST:%-d %b %Y}."
             )
+    if not errors and article_date and due_date and due_date < article_date:
+        errors[due_field] = (
+            "A prediction's due date cannot be before the article's date, "
+            f"{article_date:%-d %b %Y}: a past-dated statement is not a prediction."
+        )
     if not errors and earliest_date and due_date and earliest_date > due_date:
         errors["earliest_date"] = "The earliest date is after the due date."
     if errors:
@@ -290,7 +300,9 @@ def create_claim(
         resolution_criteria=resolution_criteria,
         claimant=_spaced(claimant),
     )
-    check_window(due_date=due_date, earliest_date=earliest_date)
+    check_window(
+        due_date=due_date, earliest_date=earliest_date, article_date=article.published_date
+    )
     if quote:
         quote_start, quote_end = locate_quote(
             body=article.body, quote=quote, start=quote_start, end=quote_end
@@ -376,7 +388,7 @@ def edit_claim(
     check_lengths(**texts)
     earliest = changes.get("earliest_date", claim.earliest_date)
     due = changes.get("due_date", claim.due_date)
-    check_window(due_date=due, earliest_date=earliest)
+    check_window(due_date=due, earliest_date=earliest, article_date=claim.article.published_date)
     with transaction.atomic():
         if claimant is not None:
             changes["claimant"] = find_or_create_person(claimant)
@@ -539,7 +551,9 @@ def change_deadline(
     check_lengths(reason=reason)
     if not reason.strip():
         raise ValidationError("Say why the deadline changed.")
-    check_window(due_date=due_date, earliest_date=earliest_date)
+    check_window(
+        due_date=due_date, earliest_date=earliest_date, article_date=claim.article.published_date
+    )
     fields: dict[str, Any] = {
         "due_date": due_date,
         "earliest_date": earliest_date,

@@ -1844,3 +1844,19 @@ def suggest_claims(
     if not text or not text.strip():
         return []
     return _Reader(text, published, known_people).suggest()
+
+
+def quote_time_phrase(quote: str, reference: date) -> FoundPhrase | None:
+    """The time expression a claim logged from `quote` would use, or None.
+
+    The claim form pre-fills its time phrase with this, never with the whole quote, so
+    stray words ("...restore Sunday opening...") decide nothing. The same choice as a
+    suggestion's: the first phrase about the future after the quote's future marker, else
+    the first about the future at all.
+    """
+    found = [
+        fp for fp in find_time_phrases(quote, reference) if fp.window.recognised and not fp.past
+    ]
+    marker = _ANY_TRIGGER_RE.search(quote)
+    after = [fp for fp in found if marker is None or fp.start >= marker.start()]
+    return after[0] if after else (found[0] if found else None)

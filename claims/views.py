@@ -40,9 +40,21 @@ from .forms import (
     SnoozeForm,
     TakeForm,
     claim_initial,
+    reading_day,
+    reading_note,
 )
-from .models import TIME_PHRASE_MAX, Claim, ClaimEvent, ClaimStatus, Person, newsroom_today
-from .timephrases import resolve_time_phrase
+from .models import (
+    QUOTE_MAX,
+    TIME_PHRASE_MAX,
+    Claim,
+    ClaimEvent,
+    ClaimStatus,
+    Person,
+    Suggestion,
+    newsroom_today,
+)
+from .suggestions import quote_time_phrase
+from .timephrases import Window, resolve_time_phrase
 
 CLAIM_RELATED = ("article", "article__outlet", "claimant", "assignee", "resolved_by")
 
@@ -466,7 +478,7 @@ def claim_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse
             extra = {"announcement": announcement, "done": done}
     else:
         status = 422
-    if status == 422 and (changes := _unseen_changes(claim, form)) is not None:
+    if status == 422 and form and (changes := _unseen_changes(claim, form)) is not None:
         # Stale and invalid: the conflict first, with the current state, and the errors.
         status = 409
         extra = {"conflict": changes}
@@ -491,17 +503,41 @@ def _people() -> list[str]:
     return list(Person.objects.order_by("name").values_list("name", flat=True)[:500])
 
 
-def _window_initial(article: Article, phrase: str) -> dict[str, Any]:
-    window = resolve_time_phrase(phrase, article.published_date)
-    if not window.recognised:
-        return {}
+def _window_initial(window: Window | None, phrase: str) -> dict[str, Any]:
+    """The window fields a proposal sets. A phrase that proposes no date ("before the
+    election") clears them: dates of an earlier phrase are never left behind."""
+    if window is None or window.due_date is None:
+        return {
+            "due_date": None,
+            "earliest_date": None,
+            "precision": "",
+            "vague": bool(window and window.recognised and window.vague),
+            "proposed_for": "",
+        }
     return {
-        "time_phrase": phrase,
         "due_date": window.due_date,
         "earliest_date": window.earliest_date,
         "precision": window.precision or "",
         "vague": window.vague,
+        "proposed_for": phrase,
     }
+
+
+def _speech_day(article: Article, start: str | None, end: str | None) -> dt.date | None:
+    """The day a stored suggestion with this quote span was said, when before the
+    article's date ("Edit & log" passes the span, not the day)."""
+    if not (start and end and start.isdigit() and end.isdigit()):
+        return None
+    return (
+        Suggestion.objects.filter(
+            article=article,
+            quote_start=int(start),
+            quote_end=int(end),
+            reference_date__lt=article.published_date,
+        )
+        .values_list("reference_date", flat=True)
+        .first()
+    )
 
 
 @role_required("claims.add_claim")
@@ -509,7 +545,7 @@ def _window_initial(article: Article, phrase: str) -> dict[str, Any]:
 def claim_create(request: HtmxHttpRequest, article_pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("outlet"), pk=article_pk)
     if request.method == "POST":
-        form = ClaimForm(request.POST)
+        form = ClaimForm(request.POST, article_date=article.published_date)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -538,24 +574,53 @@ def claim_create(request: HtmxHttpRequest, article_pk: int) -> HttpResponse:
                 return redirect(claim)
     else:
         quote = request.GET.get("quote", "").strip()
+        start, end = request.GET.get("quote_start"), request.GET.get("quote_end")
+        reference = reading_day(_speech_day(article, start, end), article.published_date)
         initial: dict[str, Any] = {
             "quote": quote,
-            "quote_start": request.GET.get("quote_start"),
-            "quote_end": request.GET.get("quote_end"),
+            "quote_start": start,
+            "quote_end": end,
             "statement": quote,
+            "reference_date": reference if reference != article.published_date else None,
         }
-        # A selected time phrase ("sometime during the next two weeks") proposes its window.
-        initial.update(_window_initial(article, quote))
+        # The time expression in the quote, never the whole quote: stray words
+        # ("...restore Sunday opening...") would decide the deadline.
+        found = quote_time_phrase(quote[:QUOTE_MAX], reference) if quote else None
+        if found is not None:
+            initial["time_phrase"] = found.text
+            initial.update(_window_initial(found.window, found.text))
         # "Edit & log" of a suggestion (claims.intake_views) passes its fields along.
-        initial.update({k: v for k in PREFILL if (v := request.GET.get(k, "").strip())})
-        form = ClaimForm(initial=initial)
-    proposal = _proposal(article, form["time_phrase"].value() or "")
-    return render(
-        request,
-        "claims/claim_form.html",
-        {"form": form, "article": article, "people": _people(), "proposal": proposal},
-        status=422 if form.errors else 200,
-    )
+        prefill = {k: v for k in PREFILL if (v := request.GET.get(k, "").strip())}
+        initial.update(prefill)
+        if prefill.get("due_date"):
+            initial["proposed_for"] = prefill.get("time_phrase", "")
+        form = ClaimForm(initial=initial, article_date=article.published_date)
+    return _claim_form_page(request, form, article)
+
+
+def _claim_form_page(
+    request: HtmxHttpRequest,
+    form: ClaimForm,
+    article: Article,
+    claim: Claim | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    """The claim form with the proposal for its time phrase, counted from its day."""
+    reference = form.reference() if form.is_bound else _initial_reference(form)
+    context = {
+        "form": form,
+        "article": article,
+        "claim": claim,
+        "people": _people(),
+        **_proposal(form["time_phrase"].value() or "", reference, article.published_date),
+        **extra,
+    }
+    return render(request, "claims/claim_form.html", context, status=422 if form.errors else 200)
+
+
+def _initial_reference(form: ClaimForm) -> dt.date:
+    value = form["reference_date"].value()
+    return reading_day(value if isinstance(value, dt.date) else None, form.article_date)
 
 
 PREFILL = (
@@ -574,8 +639,9 @@ PREFILL = (
 @require_http_methods(["GET", "HEAD", "POST"])
 def claim_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     claim = _get_claim(pk)
+    article_date = claim.article.published_date
     if request.method == "POST":
-        form = ClaimEditForm(request.POST)
+        form = ClaimEditForm(request.POST, article_date=article_date)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -596,41 +662,41 @@ def claim_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 )
             except services.VersionConflict as conflict:
                 claim = _get_claim(pk)
-                return render(
-                    request,
-                    "claims/claim_form.html",
-                    {
-                        "form": ClaimEditForm(initial=claim_initial(claim)),
-                        "claim": claim,
-                        "article": claim.article,
-                        "people": _people(),
-                        "conflict": conflict.changes_since(),
-                    },
-                    status=409,
+                fresh = ClaimEditForm(initial=_edit_initial(claim), article_date=article_date)
+                response = _claim_form_page(
+                    request, fresh, claim.article, claim, conflict=conflict.changes_since()
                 )
+                response.status_code = 409
+                return response
             except ValidationError as error:
                 add_service_error(form, error)
             else:
                 messages.success(request, "Claim saved.")
                 return redirect(claim)
     else:
-        form = ClaimEditForm(initial=claim_initial(claim))
-    return render(
-        request,
-        "claims/claim_form.html",
-        {
-            "form": form,
-            "claim": claim,
-            "article": claim.article,
-            "people": _people(),
-            "proposal": _proposal(claim.article, form["time_phrase"].value() or ""),
-        },
-        status=422 if form.errors else 200,
-    )
+        form = ClaimEditForm(initial=_edit_initial(claim), article_date=article_date)
+    return _claim_form_page(request, form, claim.article, claim)
 
 
-def _proposal(article: Article, phrase: str) -> Any:
-    return resolve_time_phrase(phrase, article.published_date) if phrase.strip() else None
+def _edit_initial(claim: Claim) -> dict[str, Any]:
+    initial = claim_initial(claim)
+    if claim.quote_start is not None and claim.quote_end is not None:
+        initial["reference_date"] = _speech_day(
+            claim.article, str(claim.quote_start), str(claim.quote_end)
+        )
+    return initial
+
+
+def _proposal(phrase: str, reference: dt.date, article_date: dt.date) -> dict[str, Any]:
+    """The proposal for `phrase` and the day it counted from, for the window-proposal
+    partial; no phrase, no proposal."""
+    if not phrase.strip():
+        return {"proposal": None}
+    return {
+        "proposal": resolve_time_phrase(phrase, reference),
+        "phrase": " ".join(phrase.split()),
+        "reading_note": reading_note(reference, article_date),
+    }
 
 
 @role_required("claims.add_claim")
@@ -642,14 +708,20 @@ def time_phrase_window(request: HtmxHttpRequest) -> HttpResponse:
         raise Http404("No such article.")
     article = get_object_or_404(Article, pk=int(article_pk))
     phrase = request.GET.get("time_phrase", "")[:TIME_PHRASE_MAX]
-    window = _proposal(article, phrase)
-    form = (
-        ClaimForm(initial=_window_initial(article, phrase))
-        if window and window.recognised
-        else None
-    )
+    try:
+        said = dt.date.fromisoformat(request.GET.get("reference_date", ""))
+    except ValueError:
+        said = None
+    reference = reading_day(said, article.published_date)
+    context = _proposal(phrase, reference, article.published_date)
+    # Every answer sets the date fields, so what they show is this phrase's proposal, or
+    # nothing when it proposes no date; never an earlier phrase's dates.
+    window = context["proposal"]
+    initial = _window_initial(window, phrase.strip())
+    initial["reference_date"] = said if reference == said else None
+    form = ClaimForm(initial=initial, article_date=article.published_date)
     return render(
         request,
         "claims/claim_form.html#window-proposal",
-        {"proposal": window, "article": article, "form": form, "oob": True},
+        {**context, "article": article, "form": form, "oob": True},
     )

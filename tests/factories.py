@@ -34,6 +34,9 @@ class OutletFactory(factory.django.DjangoModelFactory):
     domain = factory.Sequence(lambda n: f"outlet{n}.example")
 
 
+ARTICLE_DATE = dt.date(2025, 10, 17)
+
+
 class ArticleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Article
@@ -44,7 +47,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         lambda n: f"Article body {n}. The minister said the bridge will open within two weeks."
     )
     outlet = factory.SubFactory(OutletFactory)
-    published_date = dt.date(2025, 10, 17)
+    published_date = ARTICLE_DATE
     source_kind = SourceKind.MANUAL
 
 
@@ -69,7 +72,14 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Claim
 
-    article = factory.SubFactory(ArticleFactory)
+    # A due date is never before its article's date (services.check_window): a claim due
+    # earlier than the default article date gets an article published on its due date.
+    article = factory.SubFactory(
+        ArticleFactory,
+        published_date=factory.LazyAttribute(
+            lambda a: min(a.factory_parent.due_date or ARTICLE_DATE, ARTICLE_DATE)
+        ),
+    )
     statement = factory.Sequence(lambda n: f"The bridge number {n} will open")
     claimant = factory.SubFactory(PersonFactory)
     time_phrase = "within two weeks"

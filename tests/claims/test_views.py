@@ -218,13 +218,15 @@ def test_the_time_phrase_preview_swaps_the_words_and_the_date_fields(as_editor) 
     assert 'value="2025-10-20"' in html and 'value="2025-10-26"' in html
 
 
-def test_an_unknown_phrase_asks_for_dates(as_editor) -> None:
+def test_an_unknown_phrase_asks_for_dates_and_clears_them(as_editor) -> None:
     article = ArticleFactory()
     html = as_editor.get(
         "/claims/window/", {"article": article.pk, "time_phrase": "xyzzy"}
     ).content.decode()
-    assert "set the dates yourself" in html
-    assert "hx-swap-oob" not in html
+    assert "No date found in “xyzzy”: enter the dates yourself" in html
+    # The date fields are swapped in empty: an earlier phrase's dates do not stay behind.
+    assert 'id="window-fields" hx-swap-oob="true"' in html
+    assert 'name="due_date" value=' not in html
 
 
 def test_edit_claim_with_a_stale_version_shows_the_conflict(as_editor, editor) -> None:
