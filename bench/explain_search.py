@@ -40,6 +40,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from claims import dashboard  # noqa: E402
 from claims.dashboard import Dashboard  # noqa: E402
 from claims.models import newsroom_today  # noqa: E402
 
@@ -127,6 +128,7 @@ def main() -> int:
         plant_needles()
         if args.substring:
             Dashboard.full_text = False  # every search a substring match, as before
+            dashboard.too_common = lambda q, indexed=None: False
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE claims_claim")
             cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")

@@ -95,13 +95,14 @@ def search_claims(
     claims: QuerySet[Claim], q: str, *, indexed: bool | None = None
 ) -> QuerySet[Claim]:
     """The claims whose statement or quote matches the search `q` (`indexed`: what
-    reads_index(q) answered, if asked already)."""
+    reads_index(q) answered, if asked already). On PostgreSQL a search of stop words only
+    finds nothing (too_common)."""
     if reads_index(q) if indexed is None else indexed:
         return claims.alias(search=search_vector()).filter(
             search=_UnestimatedSearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
         )
-    # SQLite; or only words full-text search ignores ("will", "the"): substrings, which on
-    # PostgreSQL stop at the page's LIMIT among claims that nearly all match.
+    if too_common(q, indexed=False):
+        return claims.none()
     return claims.filter(Q(statement__icontains=q) | Q(quote__icontains=q))
 
 
@@ -115,6 +116,19 @@ def reads_index(q: str) -> bool:
             "SELECT numnode(websearch_to_tsquery(%s::regconfig, %s)) > 0", [SEARCH_CONFIG, q]
         )
         return cursor.fetchone()[0]
+
+
+def too_common(q: str, *, indexed: bool | None = None) -> bool:
+    """Whether `q` is made of stop words only ("will the"), which PostgreSQL does not search.
+
+    Full-text search drops them, and no index can narrow them: their substrings are in
+    nearly every claim, and so are their trigrams (claim_statement_trgm, statement only),
+    so an answer meant reading every claim, 150-400 ms for a page and 1.5 s with the
+    counters. The dashboard says so instead (templates/claims/dashboard.html). SQLite matches substrings.
+    """
+    if not q or connection.vendor != "postgresql":
+        return False
+    return not (reads_index(q) if indexed is None else indexed)
 
 
 @dataclass(frozen=True)
@@ -231,6 +245,11 @@ class Dashboard:
     @cached_property
     def full_text(self) -> bool:
         return reads_index(self.filters["q"])
+
+    @property
+    def too_common(self) -> bool:
+        """Whether the search is of stop words only, and so finds nothing (too_common())."""
+        return too_common(self.filters["q"], indexed=self.full_text)
 
     @property
     def view(self) -> View:
