@@ -2,12 +2,15 @@
 and what it says of a search made of stop words only."""
 
 import datetime as dt
+import importlib
 
 import pytest
 import time_machine
 from django.db import connection
 
 from claims import services
+from claims.dashboard import UNDATED_SEARCH_INDEXES
+from claims.models import Claim
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +73,28 @@ def test_on_sqlite_stop_words_are_matched_as_a_substring(as_editor, editor) -> N
     assert "Who will the minister appoint" in html
     assert "The port will reopen" not in html
     assert TOO_COMMON not in html
+
+
+def test_the_undated_search_index_migration_indexes_what_the_dashboard_declares() -> None:
+    # The migration keeps its own copy (it must not change with the code).
+    migration = importlib.import_module("claims.migrations.0008_claim_undated_search")
+    assert [i.deconstruct() for i in migration.SEARCH_INDEXES] == [
+        i.deconstruct() for i in UNDATED_SEARCH_INDEXES
+    ]
+
+
+def test_the_undated_search_index_holds_the_claims_of_the_undated_list(editor) -> None:
+    # Its condition copies ClaimQuerySet.undated(); the planner uses the index only for a
+    # query whose filter implies it, so the two must select the same claims.
+    article = ArticleFactory()
+    for due_date in [None, dt.date(2025, 11, 1)]:
+        services.create_claim(
+            article=article, by=editor, statement=f"Due {due_date}", due_date=due_date
+        )
+        claim = services.create_claim(
+            article=article, by=editor, statement=f"Resolved, due {due_date}", due_date=due_date
+        )
+        services.resolve_claim(claim=claim, by=editor, version=1, status="fulfilled")
+    indexed = Claim.objects.filter(UNDATED_SEARCH_INDEXES[0].condition)
+    assert list(indexed) == list(Claim.objects.undated())
+    assert [c.statement for c in indexed] == ["Due None"]
