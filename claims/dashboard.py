@@ -43,7 +43,7 @@ from django.utils import timezone
 from articles.models import Outlet
 from config.paging import Keyset, split_page
 
-from .models import Channel, Claim, ClaimType, Reminder, Tag
+from .models import Channel, Claim, ClaimStatus, ClaimType, Reminder, Tag
 
 # 25 rows fill a laptop screen twice; "show more" appends the next 25. Each row costs
 # ~0.5 ms of rendering, most of a page's time (bench/README.md, "Dashboard under load").
@@ -62,7 +62,7 @@ RESOLVED_RECENT_DAYS = 30
 
 
 # The search box: PostgreSQL's full-text search over statement and quote, read from a GIN
-# index on exactly this expression (claims/migrations/0005), as articles/search.py does for
+# index on exactly this expression (claims/migrations/0006), as articles/search.py does for
 # articles; an unindexed `icontains` read every claim (723 ms with 300,000 claims). SQLite,
 # the embedded default for small archives, matches substrings.
 SEARCH_CONFIG = "english"
@@ -73,19 +73,45 @@ def search_vector() -> SearchVector:
 
 
 SEARCH_INDEXES = [GinIndex(search_vector(), name="claim_search")]
+# The undated list's search (claims/migrations/0008): a GIN index cannot search for NULL,
+# and these claims are too many to intersect from claim_open_due on every search.
+UNDATED_SEARCH_INDEXES = [
+    GinIndex(
+        search_vector(),
+        name="claim_undated_search",
+        condition=Q(status=ClaimStatus.OPEN, due_date__isnull=True),
+    )
+]
+
+
+class _UnestimatedSearchQuery(SearchQuery):
+    """The search as a scalar subquery, which the planner cannot see into when it plans.
+
+    A constant query is estimated from the words' frequencies multiplied, as if
+    independent: "reopening railways" expected 1,074 matches for 33,115, so the planner read
+    all of them from the heap to keep the 1,706 overdue ones (40-130 ms). Not knowing, it
+    assumes 5,000 and always intersects the GIN bitmap with the list's own index first
+    (BitmapAnd), so only the matches in the list are read (bench/README.md, "Dashboard
+    search"). A rare word pays that index scan, a few milliseconds.
+    """
+
+    def as_sql(self, *args: Any, **kwargs: Any) -> tuple[str, Any]:
+        sql, params = super().as_sql(*args, **kwargs)
+        return f"(SELECT {sql})", params
 
 
 def search_claims(
     claims: QuerySet[Claim], q: str, *, indexed: bool | None = None
 ) -> QuerySet[Claim]:
     """The claims whose statement or quote matches the search `q` (`indexed`: what
-    reads_index(q) answered, if asked already)."""
+    reads_index(q) answered, if asked already). On PostgreSQL a search of stop words only
+    finds nothing (too_common)."""
     if reads_index(q) if indexed is None else indexed:
         return claims.alias(search=search_vector()).filter(
-            search=SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+            search=_UnestimatedSearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
         )
-    # SQLite; or only words full-text search ignores ("will", "the"): substrings, which on
-    # PostgreSQL stop at the page's LIMIT among claims that nearly all match.
+    if too_common(q, indexed=False):
+        return claims.none()
     return claims.filter(Q(statement__icontains=q) | Q(quote__icontains=q))
 
 
@@ -99,6 +125,19 @@ def reads_index(q: str) -> bool:
             "SELECT numnode(websearch_to_tsquery(%s::regconfig, %s)) > 0", [SEARCH_CONFIG, q]
         )
         return cursor.fetchone()[0]
+
+
+def too_common(q: str, *, indexed: bool | None = None) -> bool:
+    """Whether `q` is made of stop words only ("will the"), which PostgreSQL does not search.
+
+    Full-text search drops them, and no index can narrow them: their substrings are in
+    nearly every claim, and so are their trigrams (claim_statement_trgm, statement only),
+    so an answer meant reading every claim, 150-400 ms for a page and 1.5 s with the
+    counters. The dashboard says so instead (templates/claims/dashboard.html). SQLite matches substrings.
+    """
+    if not q or connection.vendor != "postgresql":
+        return False
+    return not (reads_index(q) if indexed is None else indexed)
 
 
 @dataclass(frozen=True)
@@ -215,6 +254,11 @@ class Dashboard:
     @cached_property
     def full_text(self) -> bool:
         return reads_index(self.filters["q"])
+
+    @property
+    def too_common(self) -> bool:
+        """Whether the search is of stop words only, and so finds nothing (too_common())."""
+        return too_common(self.filters["q"], indexed=self.full_text)
 
     @property
     def view(self) -> View:
