@@ -1,5 +1,8 @@
+import contextlib
 import datetime as dt
 import os
+import socket
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -143,3 +146,29 @@ def as_reviewer(client, reviewer):
 def as_editor(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def hanging_server() -> Iterator[str]:
+    """A TCP server on 127.0.0.1 that accepts connections and never answers: Redis frozen
+    by SIGSTOP. Yields its redis:// URL."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            with contextlib.suppress(OSError):
+                accepted.append(server.accept()[0])
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/1"
+    stop.set()
+    thread.join(5)
+    for conn in accepted:
+        conn.close()
+    server.close()

@@ -1,5 +1,3 @@
-import contextlib
-import socket
 import threading
 
 import pytest
@@ -39,7 +37,9 @@ def test_it_answers_503_when_the_database_is_down(client, monkeypatch) -> None:
 @pytest.mark.django_db
 def test_it_answers_503_when_the_broker_is_unreachable(client, monkeypatch) -> None:
     # Nothing listens on port 1: a broker that is down.
-    monkeypatch.setattr(views, "celery_app", Celery(broker="redis://127.0.0.1:1/0"))
+    monkeypatch.setattr(
+        views, "celery_app", Celery(broker="redis://127.0.0.1:1/0", set_as_current=False)
+    )
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()
@@ -64,32 +64,11 @@ def test_livez_answers_ok_without_login_or_database(client) -> None:
 
 
 @pytest.fixture
-def hanging_broker(monkeypatch, settings):
+def hanging_broker(hanging_server, monkeypatch, settings):
     """A broker that accepts connections and never answers (Redis frozen by SIGSTOP)."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(64)
-    accepted = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        server.settimeout(0.2)
-        while not stop.is_set():
-            with contextlib.suppress(OSError):
-                accepted.append(server.accept()[0])
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
     settings.BROKER_TIMEOUT_SECONDS = 1
     settings.WEB_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
-    port = server.getsockname()[1]
-    monkeypatch.setattr(views, "celery_app", Celery(broker=f"redis://127.0.0.1:{port}/1"))
-    yield
-    stop.set()
-    thread.join(5)
-    for conn in accepted:
-        conn.close()
-    server.close()
+    monkeypatch.setattr(views, "celery_app", Celery(broker=hanging_server, set_as_current=False))
 
 
 def get_healthz(client):

@@ -1,11 +1,9 @@
 """The sweep as a Celery task and as a command, and the app with the broker down."""
 
-import contextlib
 import datetime as dt
 import io
 import logging
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -421,32 +419,6 @@ def test_a_queued_sweep_that_found_another_running_queues_itself_again(
 
 
 # --- A broker that hangs --------------------------------------------------------------------
-
-
-@pytest.fixture
-def hanging_server() -> Iterator[str]:
-    """A TCP server on 127.0.0.1 that accepts connections and never answers: Redis frozen
-    by SIGSTOP. Yields its redis:// URL."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(64)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        server.settimeout(0.2)
-        while not stop.is_set():
-            with contextlib.suppress(OSError):
-                accepted.append(server.accept()[0])
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"redis://127.0.0.1:{server.getsockname()[1]}/1"
-    stop.set()
-    thread.join(5)
-    for conn in accepted:
-        conn.close()
-    server.close()
 
 
 @pytest.fixture
