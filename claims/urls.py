@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import intake_views, views
+from . import intake_views, scorecard_views, views
 
 app_name = "claims"
 
@@ -34,4 +34,13 @@ urlpatterns += [
         name="suggestion_source",
     ),
     path("suggestions/articles/", intake_views.articles_to_review, name="review_articles"),
+]
+
+# Scorecards (issue 12): per claimant and per outlet, and the claims behind each count.
+urlpatterns += [
+    path("scorecards/", scorecard_views.claimant_index, name="scorecards"),
+    path("scorecards/outlets/", scorecard_views.outlet_index, name="outlet_scorecards"),
+    path("scorecards/people/<int:pk>/", scorecard_views.claimant_card, name="claimant_card"),
+    path("scorecards/outlets/<int:pk>/", scorecard_views.outlet_card, name="outlet_card"),
+    path("scorecards/claims/", scorecard_views.scorecard_claims, name="scorecard_claims"),
 ]

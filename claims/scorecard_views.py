@@ -1,0 +1,226 @@
+"""Scorecard pages: thin views over claims.scorecards, charts laid out here as numbers the
+templates draw as SVG (no script, no inline style: classes in app.css)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from articles.models import Outlet
+from config.auth import role_required
+from config.http import HtmxHttpRequest
+from config.paging import Keyset, split_page
+
+from . import scorecards
+from .models import ClaimType, Person, newsroom_today
+from .scorecards import Filters, Scorecard
+
+PAGE_SIZE = 50
+METER_WIDTH = 600
+CHART_HEIGHT = 160
+BAR_WIDTH = 24
+BAR_GAP = 8
+
+
+def _meter(card: Scorecard) -> list[dict[str, Any]]:
+    """The meter's segments, x and width in a 0..METER_WIDTH box."""
+    total = card.counts["all"]
+    segments, x = [], 0.0
+    for bucket, label, n in card.meter():
+        width = METER_WIDTH * n / total if total else 0
+        if n:
+            segments.append({"bucket": bucket, "label": label, "n": n, "x": x, "width": width})
+        x += width
+    return segments
+
+
+def _months(card: Scorecard) -> dict[str, Any]:
+    """Bars per month due, stacked by status, y from the top of a CHART_HEIGHT box."""
+    tallest = max((m.total for m in card.months), default=0)
+    bars = []
+    for i, month in enumerate(card.months):
+        y = float(CHART_HEIGHT)
+        stack = []
+        for bucket, n in month.counts.items():
+            height = CHART_HEIGHT * n / tallest if tallest else 0
+            y -= height
+            if n:
+                stack.append({"bucket": bucket, "n": n, "y": y, "height": height})
+        bars.append({"month": month, "x": i * (BAR_WIDTH + BAR_GAP), "stack": stack})
+    return {
+        "bars": bars,
+        "width": max(len(bars) * (BAR_WIDTH + BAR_GAP), BAR_WIDTH),
+        "height": CHART_HEIGHT,
+        "bar_width": BAR_WIDTH,
+        "tallest": tallest,
+        "statuses": [(str(s), str(s.label)) for s in scorecards.OUTCOMES] + [("open", "Open")],
+    }
+
+
+class FilterForm(forms.Form):
+    """Renders a card's filters (claims.scorecards.Filters reads them from the URL)."""
+
+    due_from = forms.DateField(
+        required=False, label="Due from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_to = forms.DateField(
+        required=False, label="Due to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    tag = forms.ChoiceField(required=False)
+    type = forms.ChoiceField(required=False, label="Claim type")
+    outlet = forms.ChoiceField(required=False)
+    claimant = forms.ChoiceField(required=False)
+
+    def __init__(self, data: Any, *, kind: str, others: list[tuple[Any, str]]) -> None:
+        super().__init__(data)
+        self.fields["tag"].choices = (  # type: ignore[attr-defined]
+            [
+                ("", "Any tag"),
+                *((t.slug, t.name) for t in scorecards.tags()),
+            ]
+        )
+        self.fields["type"].choices = [("", "Any type"), *ClaimType.choices]  # type: ignore[attr-defined]
+        other = "outlet" if kind == "claimant" else "claimant"
+        del self.fields[kind]
+        self.fields[other].choices = [  # type: ignore[attr-defined]
+            ("", f"Any {other}"),
+            *((str(pk), name) for pk, name in others),
+        ]
+
+
+def _card_context(
+    request: HtmxHttpRequest, card: Scorecard, filters: Filters, **subject: Any
+) -> dict[str, Any]:
+    base = reverse("claims:scorecard_claims")
+    link = {b: f"{base}?{filters.query(count=b)}" for b in [*card.counts, "settled"]}
+    outcomes: list[dict[str, Any]] = [
+        {"label": "Fulfilled", "bucket": "fulfilled"},
+        {"label": "on time", "bucket": "on_time", "sub": True},
+        {"label": "late", "bucket": "late", "sub": True},
+        {"label": "Partly fulfilled", "bucket": "partly_fulfilled"},
+        {"label": "Not fulfilled", "bucket": "not_fulfilled"},
+        *({"label": label, "bucket": b, "sub": True} for b, label, _ in card.reasons()),
+        {"label": "Unresolvable", "bucket": "unresolvable"},
+        {"label": "Void", "bucket": "void"},
+    ]
+    for row in outcomes:
+        row["n"] = card.counts[row["bucket"]]
+        row["link"] = link[row["bucket"]]
+    return {
+        "card": card,
+        "link": link,
+        "outcomes": outcomes,
+        "filters": filters,
+        "meter": _meter(card),
+        "meter_width": METER_WIDTH,
+        "chart": _months(card),
+        "came_true_percent": round(card.came_true * 100) if card.came_true is not None else None,
+        **subject,
+    }
+
+
+@require_safe
+@role_required("claims.view_claim")
+def claimant_index(request: HtmxHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "claims/scorecards/index.html",
+        {"rows": scorecards.ranked_claimants(), "kind": "claimant"},
+    )
+
+
+@require_safe
+@role_required("claims.view_claim")
+def outlet_index(request: HtmxHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "claims/scorecards/index.html",
+        {"rows": scorecards.ranked_outlets(), "kind": "outlet"},
+    )
+
+
+@require_safe
+@role_required("claims.view_claim")
+def claimant_card(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=pk)
+    filters = Filters.from_query(request.GET)
+    filters = Filters(**{**filters.__dict__, "claimant": person.pk})
+    card = scorecards.claimant_card(person, filters)
+    context = _card_context(
+        request,
+        card,
+        filters,
+        subject=person,
+        kind="claimant",
+        still_open=scorecards.still_open(person, filters),
+        form=FilterForm(
+            request.GET,
+            kind="claimant",
+            others=list(
+                Outlet.objects.filter(articles__claims__claimant=person)
+                .distinct()
+                .values_list("pk", "name")
+            ),
+        ),
+    )
+    return render(request, "claims/scorecards/card.html", context)
+
+
+@require_safe
+@role_required("claims.view_claim")
+def outlet_card(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    outlet = get_object_or_404(Outlet, pk=pk)
+    filters = Filters.from_query(request.GET)
+    filters = Filters(**{**filters.__dict__, "outlet": outlet.pk})
+    card = scorecards.outlet_card(outlet, filters)
+    context = _card_context(
+        request,
+        card,
+        filters,
+        subject=outlet,
+        kind="outlet",
+        form=FilterForm(
+            request.GET,
+            kind="outlet",
+            others=list(
+                Person.objects.filter(claims__article__outlet=outlet)
+                .distinct()
+                .values_list("pk", "name")
+            ),
+        ),
+    )
+    return render(request, "claims/scorecards/card.html", context)
+
+
+@require_safe
+@role_required("claims.view_claim")
+def scorecard_claims(request: HtmxHttpRequest) -> HttpResponse:
+    """The claims one count of a card counts, paged by id."""
+    bucket = request.GET.get("count", "all")
+    condition = scorecards.bucket_filter(bucket, newsroom_today())
+    if condition is None:
+        raise Http404("No such count.")
+    filters = Filters.from_query(request.GET)
+    keyset = Keyset()
+    claims = scorecards.scored_claims(filters).filter(condition)
+    after = keyset.after(request.GET.get("after", ""))
+    if after is not None:
+        claims = claims.filter(after)
+    rows, last = split_page(
+        claims.select_related("claimant", "article__outlet").order_by("id")[: PAGE_SIZE + 1],
+        PAGE_SIZE,
+    )
+    context = {
+        "rows": rows,
+        "label": scorecards.bucket_label(bucket),
+        "filters": filters,
+        "person": Person.objects.filter(pk=filters.claimant).first() if filters.claimant else None,
+        "outlet": Outlet.objects.filter(pk=filters.outlet).first() if filters.outlet else None,
+        "next_query": filters.query(count=bucket, after=keyset.cursor(last)) if last else "",
+    }
+    return render(request, "claims/scorecards/claims.html", context)
