@@ -130,7 +130,11 @@ def claimant_index(request: HtmxHttpRequest) -> HttpResponse:
     return render(
         request,
         "claims/scorecards/index.html",
-        {"rows": scorecards.ranked_claimants(), "kind": "claimant"},
+        {
+            "rows": scorecards.ranked_claimants(),
+            "kind": "claimant",
+            "index_size": scorecards.INDEX_SIZE,
+        },
     )
 
 
@@ -140,7 +144,11 @@ def outlet_index(request: HtmxHttpRequest) -> HttpResponse:
     return render(
         request,
         "claims/scorecards/index.html",
-        {"rows": scorecards.ranked_outlets(), "kind": "outlet"},
+        {
+            "rows": scorecards.ranked_outlets(),
+            "kind": "outlet",
+            "index_size": scorecards.INDEX_SIZE,
+        },
     )
 
 
