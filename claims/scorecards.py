@@ -30,6 +30,7 @@ transaction are the next step (left to do).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -112,10 +113,12 @@ class Filters:
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> Filters:
         claim_type = query.get("type", "")
+        tag = query.get("tag", "")
         return cls(
             due_from=_date(query.get("due_from")),
             due_to=_date(query.get("due_to")),
-            tag=query.get("tag", "")[:60],
+            # A slug or nothing: PostgreSQL refuses a NUL in a query, for one.
+            tag=tag if re.fullmatch(r"[-\w]{1,60}", tag, flags=re.ASCII) else "",
             claim_type=claim_type if claim_type in ClaimType.values else "",
             outlet=_pk(query.get("outlet")),
             claimant=_pk(query.get("claimant")),

@@ -116,6 +116,7 @@ def test_filters_by_due_dates_tag_type_and_outlet(person) -> None:
     assert card(person, outlet=paper.pk).counts["all"] == 1
     query = {"due_from": "2025-11-01", "due_to": "nonsense", "type": "bogus", "outlet": "x1"}
     assert Filters.from_query(query) == Filters(due_from=dt.date(2025, 11, 1))
+    assert Filters.from_query({"tag": "ro\x00ads"}) == Filters()
 
 
 def test_the_card_page_links_each_count_to_the_claims_it_counts(as_reader, person) -> None:
