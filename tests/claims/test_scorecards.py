@@ -192,3 +192,11 @@ def test_scorecards_are_in_the_navigation_and_behind_the_login(client, as_reader
     as_reader.logout()
     assert as_reader.get("/scorecards/").status_code == 302
     assert ClaimStatus.WITHDRAWN not in scorecards.OUTCOMES
+
+
+def test_a_card_without_claims_says_so(as_reader, person) -> None:
+    resolved("withdrawn", claimant=person)
+    html = as_reader.get(f"/scorecards/people/{person.pk}/").content.decode()
+    assert '<desc id="meter-desc">No claims.</desc>' in html
+    assert "No claims with a due date." in html and "Nothing open." in html
+    assert b"No claims tracked yet." in as_reader.get("/scorecards/").content
