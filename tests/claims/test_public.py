@@ -199,6 +199,7 @@ def test_public_pages_are_cacheable_and_revalidate_with_304(anonymous, editor) -
     response = anonymous.get(url)
     assert "public" in response["Cache-Control"] and "max-age=" in response["Cache-Control"]
     assert "Set-Cookie" not in response.headers and not response.cookies
+    assert "Cookie" not in response.get("Vary", "")  # one copy serves every visitor
     etag, modified = response["ETag"], response["Last-Modified"]
     assert anonymous.get(url, headers={"If-None-Match": etag}).status_code == 304
     assert anonymous.get(url, headers={"If-Modified-Since": modified}).status_code == 304
