@@ -262,3 +262,23 @@ def test_the_resolve_form_stores_the_public_note(client, editor) -> None:
     )
     assert response.status_code == 422
     assert "Keep the public note to 5,000 characters" in response.content.decode()
+
+
+def test_a_dashboard_row_resolution_keeps_the_public_note(client, editor) -> None:
+    claim = ClaimFactory(public_note="Written with the first verdict.")
+    client.force_login(editor)
+    response = client.post(
+        reverse("claims:resolve", args=[claim.pk]),
+        {
+            "version": claim.version,
+            "status": ClaimStatus.FULFILLED,
+            "from": "dashboard",
+            "public_note": "A row has no such field",
+        },
+    )
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.status, claim.public_note) == (
+        ClaimStatus.FULFILLED,
+        "Written with the first verdict.",
+    )
