@@ -262,6 +262,18 @@ class ResolveForm(VersionedForm):
         forms.CharField(required=False, max_length=TITLE_MAX, label="Evidence title"),
         "title",
     )
+    # What the public reads with the verdict on the claim's public page (README, "Public
+    # pages"); the note above stays internal.
+    public_note = limited(
+        forms.CharField(
+            required=False,
+            max_length=NOTE_MAX,
+            label="Public note",
+            help_text="Shown to the public with the verdict once the claim is published.",
+            widget=forms.Textarea(attrs={"rows": 2}),
+        ),
+        "public note",
+    )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -276,6 +288,8 @@ class RowResolveForm(ResolveForm):
     other fields (templates/claims/dashboard.html, row-form)."""
 
     note = limited(forms.CharField(required=False, max_length=NOTE_MAX), "note")
+    # Not on a row: a row's resolution keeps the public note the claim has.
+    public_note = None  # type: ignore[assignment]
 
 
 class ReopenForm(VersionedForm):
@@ -351,6 +365,10 @@ class AssignForm(VersionedForm):
 
 
 class TakeForm(VersionedForm):
+    pass
+
+
+class PublishForm(VersionedForm):
     pass
 
 

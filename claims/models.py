@@ -248,6 +248,11 @@ class Claim(models.Model):
     next_reminder_on = models.DateField(null=True, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
 
+    # Public pages (settings.PUBLIC_PAGES): NULL, not published. public_note is what the
+    # public reads with the verdict; outcome_note stays internal.
+    published_at = models.DateTimeField(null=True, blank=True)
+    public_note = models.TextField(blank=True, validators=[TextLimit(NOTE_MAX, "public note")])
+
     # Bumped by every change; a change made against an older version is refused.
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
@@ -311,6 +316,7 @@ class Claim(models.Model):
             _at_most("quote", QUOTE_MAX, "claim_quote_length"),
             _at_most("resolution_criteria", CRITERIA_MAX, "claim_criteria_length"),
             _at_most("outcome_note", NOTE_MAX, "claim_outcome_note_length"),
+            _at_most("public_note", NOTE_MAX, "claim_public_note_length"),
         ]
         indexes = [
             # The overdue dashboard and claims.tasks.sweep_overdue: open claims by due date,
@@ -345,6 +351,12 @@ class Claim(models.Model):
             # The dashboard counters' cache key: "SELECT MAX(updated_at)", the time of the
             # latest change to any claim (claims.dashboard.Dashboard.counts).
             models.Index(fields=["updated_at"], name="claim_updated"),
+            # The public claims list: published claims, newest first (claims.public).
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="claim_published",
+                condition=Q(published_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -447,6 +459,8 @@ class EventKind(models.TextChoices):
     REMINDER_SENT = "reminder_sent", "Reminder sent"
     SNOOZED = "snoozed", "Snoozed"
     COMMENT = "comment", "Comment"
+    PUBLISHED = "published", "Published"
+    UNPUBLISHED = "unpublished", "Unpublished"
 
 
 class ClaimEvent(models.Model):

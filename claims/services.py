@@ -436,9 +436,16 @@ def resolve_claim(
     note: str = "",
     evidence_url: str = "",
     evidence_title: str = "",
+    public_note: str | None = None,
 ) -> Claim:
-    """Record the outcome, or re-rate a resolved claim. Reopening is `reopen_claim`."""
+    """Record the outcome, or re-rate a resolved claim. Reopening is `reopen_claim`.
+
+    `public_note` is what the public reads with the verdict; None keeps the one there.
+    """
     check_lengths(note=note, evidence_url=evidence_url, evidence_title=evidence_title)
+    if public_note is not None and len(public_note) > NOTE_MAX:
+        raise ValidationError(TextLimit(NOTE_MAX, "public note").message(len(public_note)))
+    extra = {} if public_note is None else {"public_note": public_note.strip()}
     if status not in ClaimStatus.values or status == ClaimStatus.OPEN:
         raise ValidationError("Choose an outcome.")
     if status == ClaimStatus.NOT_FULFILLED:
@@ -463,6 +470,7 @@ def resolve_claim(
                 "resolved_at": timezone.now(),
                 "resolved_by": by,
                 "next_reminder_on": None,
+                **extra,
             },
             note=note.strip(),
             data={
@@ -631,3 +639,32 @@ def take_claim(*, claim: Claim, by: User, version: int) -> Claim:
             code="assigned_to_someone_else",
         )
     return assign_claim(claim=claim, by=by, version=version, assignee=by)
+
+
+# --- Publishing -------------------------------------------------------------------------
+
+
+def publish_claim(*, claim: Claim, by: User, version: int) -> Claim:
+    """Open the claim's public page (with settings.PUBLIC_PAGES on); editors only."""
+    if claim.published_at is not None:
+        raise ValidationError("The claim is published already.")
+    return _change(
+        claim=claim,
+        version=version,
+        by=by,
+        kind=EventKind.PUBLISHED,
+        fields={"published_at": timezone.now()},
+    )
+
+
+def unpublish_claim(*, claim: Claim, by: User, version: int) -> Claim:
+    if claim.published_at is None:
+        raise ValidationError("The claim is not published.")
+    return _change(
+        claim=claim,
+        version=version,
+        by=by,
+        kind=EventKind.UNPUBLISHED,
+        fields={"published_at": None},
+        data={"published_at": claim.published_at.isoformat()},
+    )

@@ -18,6 +18,10 @@ urlpatterns = [
     path("claims/<int:pk>/take/", views.claim_action, {"action": "take"}, name="take"),
     path("claims/<int:pk>/row-form/", views.row_form, name="row_form"),
     path("claims/<int:pk>/assign/", views.claim_action, {"action": "assign"}, name="assign"),
+    path("claims/<int:pk>/publish/", views.claim_action, {"action": "publish"}, name="publish"),
+    path(
+        "claims/<int:pk>/unpublish/", views.claim_action, {"action": "unpublish"}, name="unpublish"
+    ),
 ]
 
 # Claim intake (issue 11): suggestions on the article page, articles to review.

@@ -35,6 +35,7 @@ from .forms import (
     ClaimForm,
     DeadlineForm,
     EvidenceForm,
+    PublishForm,
     ReopenForm,
     ResolveForm,
     SnoozeForm,
@@ -253,6 +254,12 @@ ACTIONS: dict[str, Action] = {
     ),
     "take": Action(TakeForm, services.take_claim, "claims.resolve_claim", "The claim is yours."),
     "assign": Action(AssignForm, services.assign_claim, "claims.assign_claim", "Assignee changed."),
+    "publish": Action(
+        PublishForm, services.publish_claim, "claims.change_claim", "Claim published."
+    ),
+    "unpublish": Action(
+        PublishForm, services.unpublish_claim, "claims.change_claim", "Claim unpublished."
+    ),
 }
 
 
@@ -351,6 +358,7 @@ def _claim_context(
         status=claim.status if claim.is_resolved else "",
         reason_code=claim.reason_code,
         outcome_date=claim.outcome_date or newsroom_today(),
+        public_note=claim.public_note,
     )
     action_forms["deadline"].initial.update(
         due_date=claim.due_date, earliest_date=claim.earliest_date
@@ -369,6 +377,7 @@ def _claim_context(
         "events": events,
         "older": older,
         "note_shown": TIMELINE_NOTE_SHOWN,
+        "public_pages": settings.PUBLIC_PAGES,
         **extra,
     }
 

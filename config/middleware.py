@@ -102,6 +102,10 @@ class SessionIdleTimeoutMiddleware:
         match = request.resolver_match
         if not idle_seconds or (match and match.view_name in self.PROBES):
             return None
+        if match and match.app_name == "public":
+            # The public pages (claims.public) are the same for everyone: reading the session
+            # here would add "Vary: Cookie" and keep shared caches from serving them.
+            return None
         if not request.user.is_authenticated:
             return None
         now = int(time.time())

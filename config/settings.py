@@ -61,6 +61,13 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 PORT = env_int("PORT", 8000)
 # Absolute address of the app, for links in reminder emails.
 SITE_URL = env("SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
+# Public pages (README, "Public pages"): off, everything stays behind the login.
+PUBLIC_PAGES = env_bool("PUBLIC_PAGES", False)
+# The organisation ClaimReview names as the author of its verdicts.
+NEWSROOM_NAME = env("NEWSROOM_NAME", "Claimtrack")
+NEWSROOM_URL = env("NEWSROOM_URL", SITE_URL).rstrip("/")
+# How long browsers and shared caches keep a public page before revalidating it.
+PUBLIC_MAX_AGE_SECONDS = env_int("PUBLIC_MAX_AGE_SECONDS", 300)
 # How often an open dashboard refreshes its counters.
 DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 60)
 

@@ -27,5 +27,6 @@ urlpatterns = [
     path("accounts/", include(account_urls)),
     path("articles/", include("articles.urls")),
     path("notifications/", include("claims.notification_urls")),
+    path("public/", include("claims.public_urls")),
     path("", include("claims.urls")),
 ]

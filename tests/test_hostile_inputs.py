@@ -36,6 +36,7 @@ from claims.forms import (
     ClaimForm,
     DeadlineForm,
     EvidenceForm,
+    PublishForm,
     ReopenForm,
     ResolveForm,
     SnoozeForm,
@@ -218,6 +219,8 @@ def valid_post(name: str, world: World) -> dict[str, object]:
         ),
         "claims:take": (TakeForm, {**row, **version}),
         "claims:assign": (AssignForm, {**row, **version, "assignee": str(world.reviewer_pk)}),
+        "claims:publish": (PublishForm, {**version}),
+        "claims:unpublish": (PublishForm, {**version}),
         "articles:create": (
             ArticleForm,
             {

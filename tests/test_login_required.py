@@ -11,7 +11,18 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 # Public on purpose: the probes (monitors have no session), logging in and out, and the
 # unread count, which answers an ended session with "stop polling" instead of a login page.
-EXEMPT = {"healthz", "livez", "login", "logout", "notifications:count"}
+# The public pages answer 404 with PUBLIC_PAGES off and to unpublished claims
+# (tests/claims/test_public.py), never a staff page.
+EXEMPT = {
+    "healthz",
+    "livez",
+    "login",
+    "logout",
+    "notifications:count",
+    "public:claims",
+    "public:claim",
+    "public:article",
+}
 
 
 def routes(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
