@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import intake_views, views
+from . import export_views, intake_views, views
 
 app_name = "claims"
 
@@ -34,4 +34,13 @@ urlpatterns += [
         name="suggestion_source",
     ),
     path("suggestions/articles/", intake_views.articles_to_review, name="review_articles"),
+]
+
+# Exports and feeds (issue 12): the feeds open by their secret alone (login_not_required).
+urlpatterns += [
+    path("claims/export.csv", export_views.claims_csv, name="export_csv"),
+    path("settings/", export_views.user_settings, name="settings"),
+    path("settings/feeds/<str:kind>/", export_views.feed_token, name="feed_token"),
+    path("feeds/<str:token>/due.ics", export_views.feed_ical, name="feed_ical"),
+    path("feeds/<str:token>/resolutions.atom", export_views.feed_atom, name="feed_atom"),
 ]
