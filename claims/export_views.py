@@ -14,7 +14,7 @@ from .models import Claim, FeedKind, FeedToken, newsroom_today
 
 
 @require_safe
-def claims_csv(request: HtmxHttpRequest) -> StreamingHttpResponse:
+def claims_csv(request: HtmxHttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The dashboard's list with its filters (its query string), or with `view=all` every
     claim the filters match, in id order."""
     query = request.GET.copy()
@@ -28,9 +28,13 @@ def claims_csv(request: HtmxHttpRequest) -> StreamingHttpResponse:
     else:
         claims = board.ordered(board.view.name)
         name = board.view.name
-    return exports.csv_response(
-        claims, filename=f"claims-{name}-{newsroom_today().isoformat()}.csv"
-    )
+    filename = f"claims-{name}-{newsroom_today().isoformat()}.csv"
+    if request.method == "HEAD":
+        # The headers alone (uptime monitors, link checkers): no query, no body.
+        head = HttpResponse(content_type=exports.CSV_CONTENT_TYPE)
+        head["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return head
+    return exports.csv_response(claims, filename=filename)
 
 
 def _settings_context(request: HtmxHttpRequest, shown: dict[str, str]) -> dict:

@@ -32,6 +32,7 @@ CHUNK_SIZE = 2000
 # Cells a spreadsheet would read as a formula (or, tab and CR, that some turn into one).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ATOM_ITEMS = 50
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 
 def safe_cell(value: object) -> str:
@@ -102,7 +103,7 @@ def csv_lines(claims: QuerySet[Claim]) -> Iterator[str]:
 
 
 def csv_response(claims: QuerySet[Claim], *, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(csv_lines(claims), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_lines(claims), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -10,8 +10,17 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Public on purpose: the probes (monitors have no session), logging in and out, and the
-# unread count, which answers an ended session with "stop polling" instead of a login page.
-EXEMPT = {"healthz", "livez", "login", "logout", "notifications:count"}
+# unread count, which answers an ended session with "stop polling" instead of a login page;
+# the feeds, which a calendar or feed reader opens by the secret in their address alone.
+EXEMPT = {
+    "healthz",
+    "livez",
+    "login",
+    "logout",
+    "notifications:count",
+    "claims:feed_ical",
+    "claims:feed_atom",
+}
 
 
 def routes(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
