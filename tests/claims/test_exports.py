@@ -302,3 +302,17 @@ def test_the_atom_feed_lists_resolutions_newest_first(client, reviewer):
 def test_the_atom_feed_needs_its_token(client, reviewer):
     exports.renew_feed_token(user=reviewer, kind=FeedKind.ATOM)
     assert client.get(reverse("claims:feed_atom", args=["guess"])).status_code == 404
+
+
+def test_csv_cells_for_tags_vague_and_empty_relations():
+    claim = ClaimFactory(claimant=None, vague=True, due_date=None, article__outlet=None)
+    claim.tags.add(TagFactory(name="roads", slug="roads"), TagFactory(name="bridges", slug="b"))
+    ClaimFactory()  # no tags
+    rows = list(
+        csv.DictReader(io.StringIO("".join(exports.csv_lines(Claim.objects.order_by("id")))))
+    )
+    first, second = rows
+    assert first["tags"] == "bridges;roads"
+    assert (first["vague"], second["vague"]) == ("yes", "no")
+    assert (first["claimant"], first["outlet"], first["due_date"]) == ("", "", "")
+    assert second["tags"] == ""
