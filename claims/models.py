@@ -704,3 +704,34 @@ class ClaimSource(models.Model):
 
     def __str__(self) -> str:
         return f"Source {self.article_id} of claim {self.claim_id}"
+
+
+class FeedKind(models.TextChoices):
+    ICAL = "ical", "Due dates (iCalendar)"
+    ATOM = "atom", "Resolutions (Atom)"
+
+
+class FeedToken(models.Model):
+    """The secret in a person's feed address (claims.exports). Only its SHA-256 is kept: a
+    copy of the database does not open anyone's feed, and the secret is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens"
+    )
+    kind = models.CharField(max_length=8, choices=FeedKind)
+    # Looked up by hash on every feed request (a calendar polls every few minutes).
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # Renewing replaces the one address of that kind: the old one stops working.
+            models.UniqueConstraint(fields=["user", "kind"], name="feed_token_one_per_kind"),
+            models.CheckConstraint(
+                condition=Q(kind__in=FeedKind.values), name="feed_token_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} feed of {self.user}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import intake_views, scorecard_views, views
+from . import export_views, intake_views, scorecard_views, views
 
 app_name = "claims"
 
@@ -47,4 +47,13 @@ urlpatterns += [
     path("scorecards/people/<int:pk>/", scorecard_views.claimant_card, name="claimant_card"),
     path("scorecards/outlets/<int:pk>/", scorecard_views.outlet_card, name="outlet_card"),
     path("scorecards/claims/", scorecard_views.scorecard_claims, name="scorecard_claims"),
+]
+
+# Exports and feeds (issue 12): the feeds open by their secret alone (login_not_required).
+urlpatterns += [
+    path("claims/export.csv", export_views.claims_csv, name="export_csv"),
+    path("settings/", export_views.user_settings, name="settings"),
+    path("settings/feeds/<str:kind>/", export_views.feed_token, name="feed_token"),
+    path("feeds/<str:token>/due.ics", export_views.feed_ical, name="feed_ical"),
+    path("feeds/<str:token>/resolutions.atom", export_views.feed_atom, name="feed_atom"),
 ]

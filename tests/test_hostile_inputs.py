@@ -120,6 +120,8 @@ class World:
             return str(self.article_pk)
         if namespace == "notifications":
             return str(self.reminder_pk)
+        if name == "kind":
+            return "ical"
         return str(self.claim_pk)
 
     def version(self) -> int:
@@ -260,6 +262,8 @@ def valid_post(name: str, world: World) -> dict[str, object]:
         "claims:suggestion_log": (None, {}),
         "claims:suggestion_dismiss": (None, {}),
         "claims:suggestion_source": (None, {}),
+        # Renew (or, with "revoke", stop) one's feed address: the path names the feed.
+        "claims:feed_token": (None, {"action": "renew"}),
         # Pages that answer a POST as a GET: nothing posted is read, all is sent hostile.
         "articles:list": (None, {}),
         "articles:detail": (None, {}),

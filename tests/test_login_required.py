@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Public on purpose: the probes (monitors have no session), logging in and out, and the
-# unread count, which answers an ended session with "stop polling" instead of a login page.
+# unread count, which answers an ended session with "stop polling" instead of a login page;
+# the feeds, which a calendar or feed reader opens by the secret in their address alone.
 # The public pages answer 404 with PUBLIC_PAGES off and to unpublished claims
 # (tests/claims/test_public.py), never a staff page.
 EXEMPT = {
@@ -22,6 +23,8 @@ EXEMPT = {
     "public:claims",
     "public:claim",
     "public:article",
+    "claims:feed_ical",
+    "claims:feed_atom",
 }
 
 
