@@ -47,7 +47,7 @@ NO_REVIEW = {ClaimStatus.OPEN, ClaimStatus.WITHDRAWN}
 
 # Part of every ETag: bump it when the public templates change, so a deploy is not
 # answered 304 with pages rendered by the old ones.
-PAGES_REVISION = "1"
+PAGES_REVISION = "2"
 
 PUBLIC_PAGE_SIZE = 50
 # The public list, newest published first (index claim_published).
