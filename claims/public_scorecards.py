@@ -86,10 +86,12 @@ def index(request: HttpRequest) -> HttpResponse:
 @condition(etag_func=_etag, last_modified_func=_modified)
 def claimant_card(request: HttpRequest, pk: int) -> HttpResponse:
     _require_on()
-    base = published_claims()
-    if not base.filter(claimant_id=pk).exists():
-        raise Http404
+    # The pk lookup first: it answers an id past the database's integers with a 404, where
+    # a foreign-key filter on SQLite raises OverflowError.
     person = get_object_or_404(Person, pk=pk)
+    base = published_claims()
+    if not base.filter(claimant=person).exists():
+        raise Http404
     filters = Filters.from_query(request.GET)
     filters = Filters(**{**filters.__dict__, "claimant": person.pk})
     card = scorecards.claimant_card(person, filters, base=base)
@@ -109,10 +111,12 @@ def claimant_card(request: HttpRequest, pk: int) -> HttpResponse:
 @condition(etag_func=_etag, last_modified_func=_modified)
 def outlet_card(request: HttpRequest, pk: int) -> HttpResponse:
     _require_on()
-    base = published_claims()
-    if not base.filter(article__outlet_id=pk).exists():
-        raise Http404
+    # The pk lookup first: it answers an id past the database's integers with a 404, where
+    # a foreign-key filter on SQLite raises OverflowError.
     outlet = get_object_or_404(Outlet, pk=pk)
+    base = published_claims()
+    if not base.filter(article__outlet=outlet).exists():
+        raise Http404
     filters = Filters.from_query(request.GET)
     filters = Filters(**{**filters.__dict__, "outlet": outlet.pk})
     card = scorecards.outlet_card(outlet, filters, base=base)

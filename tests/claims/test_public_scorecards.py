@@ -127,3 +127,10 @@ def test_a_public_claim_page_links_its_claimants_scorecard(editor) -> None:
     page = Client().get(reverse("public:claim", args=[claim.pk])).content.decode()
     assert reverse("public:claimant_card", args=[person.pk]) in page
     assert reverse("public:scorecards") in page  # the nav
+
+
+def test_an_id_past_the_database_integers_answers_404() -> None:
+    huge = 10**20
+    anonymous = Client()
+    for name in ("public:claimant_card", "public:outlet_card", "public:article"):
+        assert anonymous.get(reverse(name, args=[huge])).status_code == 404, name
