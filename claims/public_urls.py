@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import public
+from . import public, public_scorecards
 
 app_name = "public"
 
@@ -10,4 +10,8 @@ urlpatterns = [
     path("claims/", public.claim_list, name="claims"),
     path("claims/<int:pk>/", public.claim_page, name="claim"),
     path("articles/<int:pk>/", public.article_page, name="article"),
+    path("scorecards/", public_scorecards.index, name="scorecards"),
+    path("scorecards/people/<int:pk>/", public_scorecards.claimant_card, name="claimant_card"),
+    path("scorecards/outlets/<int:pk>/", public_scorecards.outlet_card, name="outlet_card"),
+    path("scorecards/claims/", public_scorecards.scorecard_claims, name="scorecard_claims"),
 ]

@@ -93,10 +93,11 @@ class FilterForm(forms.Form):
         ]
 
 
-def _card_context(
-    request: HtmxHttpRequest, card: Scorecard, filters: Filters, **subject: Any
+def card_context(
+    card: Scorecard, filters: Filters, *, claims_url: str, **subject: Any
 ) -> dict[str, Any]:
-    base = reverse("claims:scorecard_claims")
+    """A card's numbers, each linked to ``claims_url`` (the staff or the public list)."""
+    base = claims_url
     link = {b: f"{base}?{filters.query(count=b)}" for b in [*card.counts, "settled"]}
     outcomes: list[dict[str, Any]] = [
         {"label": "Fulfilled", "bucket": "fulfilled"},
@@ -159,10 +160,10 @@ def claimant_card(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     filters = Filters.from_query(request.GET)
     filters = Filters(**{**filters.__dict__, "claimant": person.pk})
     card = scorecards.claimant_card(person, filters)
-    context = _card_context(
-        request,
+    context = card_context(
         card,
         filters,
+        claims_url=reverse("claims:scorecard_claims"),
         subject=person,
         kind="claimant",
         still_open=scorecards.still_open(person, filters),
@@ -186,10 +187,10 @@ def outlet_card(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     filters = Filters.from_query(request.GET)
     filters = Filters(**{**filters.__dict__, "outlet": outlet.pk})
     card = scorecards.outlet_card(outlet, filters)
-    context = _card_context(
-        request,
+    context = card_context(
         card,
         filters,
+        claims_url=reverse("claims:scorecard_claims"),
         subject=outlet,
         kind="outlet",
         form=FilterForm(

@@ -157,9 +157,11 @@ class Filters:
         return any((self.due_from, self.due_to, self.tag, self.claim_type, self.outlet))
 
 
-def scored_claims(filters: Filters) -> QuerySet[Claim]:
-    """The claims a scorecard counts: all but the withdrawn, filtered."""
-    return filters.apply(Claim.objects.exclude(status=ClaimStatus.WITHDRAWN))
+def scored_claims(filters: Filters, base: QuerySet[Claim] | None = None) -> QuerySet[Claim]:
+    """The claims a scorecard counts: all but the withdrawn, filtered. ``base`` narrows
+    them first (the public cards pass ``claims.public.published_claims()``)."""
+    claims = Claim.objects.all() if base is None else base
+    return filters.apply(claims.exclude(status=ClaimStatus.WITHDRAWN))
 
 
 @dataclass
@@ -247,29 +249,45 @@ def by_month(claims: QuerySet[Claim]) -> list[Month]:
     return [Month(month=m, counts={str(k): v for k, v in c.items()}) for m, c in months.items()]
 
 
-def claimant_card(person: Person, filters: Filters, today: dt.date | None = None) -> Scorecard:
+def claimant_card(
+    person: Person,
+    filters: Filters,
+    today: dt.date | None = None,
+    base: QuerySet[Claim] | None = None,
+) -> Scorecard:
     today = today or newsroom_today()
-    return count(scored_claims(filters).filter(claimant=person), today)
+    return count(scored_claims(filters, base).filter(claimant=person), today)
 
 
-def outlet_card(outlet: Outlet, filters: Filters, today: dt.date | None = None) -> Scorecard:
+def outlet_card(
+    outlet: Outlet,
+    filters: Filters,
+    today: dt.date | None = None,
+    base: QuerySet[Claim] | None = None,
+) -> Scorecard:
     today = today or newsroom_today()
-    return count(scored_claims(filters).filter(article__outlet=outlet), today)
+    return count(scored_claims(filters, base).filter(article__outlet=outlet), today)
 
 
-def still_open(person: Person, filters: Filters, limit: int = 50) -> list[Claim]:
+def still_open(
+    person: Person, filters: Filters, limit: int = 50, base: QuerySet[Claim] | None = None
+) -> list[Claim]:
     """A claimant's open claims, nearest due date first (undated last)."""
     return list(
-        scored_claims(filters)
+        scored_claims(filters, base)
         .filter(claimant=person, status=ClaimStatus.OPEN)
         .select_related("article__outlet")
         .order_by(F("due_date").asc(nulls_last=True), "id")[:limit]
     )
 
 
-def ranked_claimants() -> QuerySet[Person]:
-    """Claimants by claims tracked (withdrawn left out), most first."""
-    tracked = Count("claims", filter=~Q(claims__status=ClaimStatus.WITHDRAWN))
+def ranked_claimants(base: QuerySet[Claim] | None = None) -> QuerySet[Person]:
+    """Claimants by claims tracked (withdrawn left out), most first; with ``base``, only
+    its claims are tracked."""
+    counted = ~Q(claims__status=ClaimStatus.WITHDRAWN)
+    if base is not None:
+        counted &= Q(claims__in=base.values("pk"))
+    tracked = Count("claims", filter=counted)
     return (
         Person.objects.annotate(tracked=tracked)
         .filter(tracked__gt=0)

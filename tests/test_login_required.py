@@ -23,6 +23,10 @@ EXEMPT = {
     "public:claims",
     "public:claim",
     "public:article",
+    "public:scorecards",
+    "public:claimant_card",
+    "public:outlet_card",
+    "public:scorecard_claims",
     "claims:feed_ical",
     "claims:feed_atom",
 }

@@ -86,11 +86,16 @@ def test_every_public_page_shows_no_internal_field(anonymous, editor) -> None:
         reverse("public:claim", args=[claim.pk]),
         reverse("public:claims"),
         reverse("public:article", args=[claim.article_id]),
+        reverse("public:scorecards"),
+        reverse("public:claimant_card", args=[claim.claimant_id]),
+        reverse("public:outlet_card", args=[claim.article.outlet_id]),
+        reverse("public:scorecard_claims") + f"?count=not_fulfilled&claimant={claim.claimant_id}",
     ):
         response = anonymous.get(url)
         assert response.status_code == 200, url
         page = response.content.decode()
-        assert claim.statement in page
+        names = (claim.statement, claim.claimant.name, claim.article.outlet.name)
+        assert any(name in page for name in names), url
         for word in [*INTERNAL, editor.username]:
             assert word.lower() not in page.lower(), (url, word)
     page = anonymous.get(reverse("public:claim", args=[claim.pk])).content.decode()
