@@ -24,12 +24,11 @@ from django.utils import timezone
 from django.views.decorators.http import condition, require_safe
 
 from articles.models import Outlet
-from config.paging import Keyset, split_page
 
 from . import scorecards
 from .models import Claim, Person, newsroom_today
 from .public import PAGES_REVISION, _cacheable, _context, public_pages_on, published_claims
-from .scorecard_views import PAGE_SIZE, card_context
+from .scorecard_views import card_context, count_claims_context
 from .scorecards import Filters
 
 
@@ -136,26 +135,5 @@ def outlet_card(request: HttpRequest, pk: int) -> HttpResponse:
 def scorecard_claims(request: HttpRequest) -> HttpResponse:
     """The published claims one count of a public card counts, paged by id."""
     _require_on()
-    bucket = request.GET.get("count", "all")
-    condition_ = scorecards.bucket_filter(bucket, newsroom_today())
-    if condition_ is None:
-        raise Http404("No such count.")
-    filters = Filters.from_query(request.GET)
-    keyset = Keyset()
-    claims = scorecards.scored_claims(filters, published_claims()).filter(condition_)
-    after = keyset.after(request.GET.get("after", ""))
-    if after is not None:
-        claims = claims.filter(after)
-    rows, last = split_page(
-        claims.select_related("claimant", "article__outlet").order_by("id")[: PAGE_SIZE + 1],
-        PAGE_SIZE,
-    )
-    context = _context(
-        rows=rows,
-        label=scorecards.bucket_label(bucket),
-        filters=filters,
-        person=Person.objects.filter(pk=filters.claimant).first() if filters.claimant else None,
-        outlet=Outlet.objects.filter(pk=filters.outlet).first() if filters.outlet else None,
-        next_query=filters.query(count=bucket, after=keyset.cursor(last)) if last else "",
-    )
+    context = _context(**count_claims_context(request, published_claims()), ns="public")
     return _cacheable(render(request, "public/scorecards/claims.html", context))

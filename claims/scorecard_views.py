@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import Http404, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -17,7 +18,7 @@ from config.http import HtmxHttpRequest
 from config.paging import Keyset, split_page
 
 from . import scorecards
-from .models import ClaimType, Person, newsroom_today
+from .models import Claim, ClaimType, Person, newsroom_today
 from .scorecards import Filters, Scorecard
 
 PAGE_SIZE = 50
@@ -206,17 +207,18 @@ def outlet_card(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, "claims/scorecards/card.html", context)
 
 
-@require_safe
-@role_required("claims.view_claim")
-def scorecard_claims(request: HtmxHttpRequest) -> HttpResponse:
-    """The claims one count of a card counts, paged by id."""
+def count_claims_context(
+    request: HttpRequest, base: QuerySet[Claim] | None = None
+) -> dict[str, Any]:
+    """The claims one count of a card counts, paged by id: the staff page's and (with
+    `base`, the published claims) the public page's context. 404 for an unknown count."""
     bucket = request.GET.get("count", "all")
     condition = scorecards.bucket_filter(bucket, newsroom_today())
     if condition is None:
         raise Http404("No such count.")
     filters = Filters.from_query(request.GET)
     keyset = Keyset()
-    claims = scorecards.scored_claims(filters).filter(condition)
+    claims = scorecards.scored_claims(filters, base).filter(condition)
     after = keyset.after(request.GET.get("after", ""))
     if after is not None:
         claims = claims.filter(after)
@@ -224,7 +226,7 @@ def scorecard_claims(request: HtmxHttpRequest) -> HttpResponse:
         claims.select_related("claimant", "article__outlet").order_by("id")[: PAGE_SIZE + 1],
         PAGE_SIZE,
     )
-    context = {
+    return {
         "rows": rows,
         "label": scorecards.bucket_label(bucket),
         "filters": filters,
@@ -232,4 +234,11 @@ def scorecard_claims(request: HtmxHttpRequest) -> HttpResponse:
         "outlet": Outlet.objects.filter(pk=filters.outlet).first() if filters.outlet else None,
         "next_query": filters.query(count=bucket, after=keyset.cursor(last)) if last else "",
     }
+
+
+@require_safe
+@role_required("claims.view_claim")
+def scorecard_claims(request: HtmxHttpRequest) -> HttpResponse:
+    """The claims one count of a card counts, paged by id."""
+    context = {**count_claims_context(request), "ns": "claims"}
     return render(request, "claims/scorecards/claims.html", context)
