@@ -109,7 +109,8 @@ CLAIM_COLUMNS = (
     "id, article_id, statement, quote, quote_start, quote_end, claimant_id, claim_type, "
     "time_phrase, earliest_date, due_date, precision, vague, resolution_criteria, status, "
     "reason_code, outcome_date, outcome_note, resolved_at, resolved_by_id, assignee_id, "
-    "snoozed_until, version, created_by_id, created_at, updated_at, next_reminder_on"
+    "snoozed_until, version, created_by_id, created_at, updated_at, next_reminder_on, "
+    "published_at, public_note"
 )
 REMINDER_COLUMNS = (
     "id, claim_id, recipient_id, due_date, step, escalation, channel, created_at, sent_at, "
@@ -709,6 +710,8 @@ class Generator:
                     if status == OPEN and due is not None
                     else None
                 ),
+                None,  # published_at: bench_lookback.py publishes the claims it serves
+                "",  # public_note
             )
 
     def tag_rows(self, n: int) -> Iterable[tuple[int, int, int]]:
