@@ -612,7 +612,7 @@ def _failed(delivery: WebhookDelivery, *, status_code: int | None, error: str) -
         if endpoint.failure_streak >= settings.WEBHOOK_PAUSE_AFTER_FAILURES:
             reason = (
                 f"{endpoint.failure_streak} deliveries in a row failed after "
-                f"{settings.WEBHOOK_MAX_ATTEMPTS} attempts each; the last: {error}"
+                f"{settings.WEBHOOK_MAX_ATTEMPTS} attempts each; the last: {error}."
             )
             if pause_endpoint(endpoint=endpoint, reason=reason):
                 transaction.on_commit(lambda: tell_owner_paused(endpoint))

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -538,3 +539,17 @@ def test_an_editor_edits_pauses_resumes_and_tests_a_webhook(
     webhooks.deliver(test.pk)
     log = as_editor.get(f"/settings/webhooks/{endpoint.pk}/").content.decode()
     assert "Test event" in log and "HTTP 418" in log and "Failed" in log
+
+
+def test_the_readmes_verification_snippet_accepts_our_signature_and_refuses_a_replay() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("**Verifying signatures.**", 1)[1]
+    snippet = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, object] = {}
+    exec(snippet, namespace)  # the receiver's code, as documented
+    verify = namespace["verify"]
+    body = b'{"event":"claim.created"}'
+    now = int(time.time())
+    assert verify(body, webhooks.signature(body=body, secret="k", timestamp=now), "k")
+    assert not verify(body, webhooks.signature(body=body, secret="k", timestamp=now - 301), "k")
+    assert not verify(b"{}", webhooks.signature(body=body, secret="k", timestamp=now), "k")
