@@ -553,3 +553,18 @@ def test_the_readmes_verification_snippet_accepts_our_signature_and_refuses_a_re
     assert verify(body, webhooks.signature(body=body, secret="k", timestamp=now), "k")
     assert not verify(body, webhooks.signature(body=body, secret="k", timestamp=now - 301), "k")
     assert not verify(b"{}", webhooks.signature(body=body, secret="k", timestamp=now), "k")
+
+
+@pytest.mark.django_db
+def test_the_task_queues_its_own_retry_for_when_the_backoff_ends(receiver, queued) -> None:
+    endpoint_for(receiver)
+    log_claim()
+    delivery = WebhookDelivery.objects.get()
+    queued.clear()
+    receiver.answers = [500]
+    assert tasks.deliver_webhook.apply(args=(delivery.pk,)).get() == "retry"
+    assert queued == [delivery.pk]
+    queued.clear()
+    WebhookDelivery.objects.update(next_attempt_at=timezone.now())
+    assert tasks.deliver_webhook.apply(args=(delivery.pk,)).get() == "delivered"
+    assert queued == []
