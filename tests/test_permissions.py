@@ -16,7 +16,8 @@ REVIEW = {"reviewer", "editor", "admin"}
 EDIT = {"editor", "admin"}
 
 
-def routes(article_pk: int, claim_pk: int, webhook_pk: int) -> list[tuple[str, str, set[str]]]:
+def routes(article_pk: int, claim_pk: int, webhook_pk: int = 0) -> list[tuple[str, str, set[str]]]:
+    """`webhook_pk` 0 (no such endpoint) serves callers that only post without a token."""
     a, c, w = article_pk, claim_pk, webhook_pk
     return [
         ("GET", "/", READ),
