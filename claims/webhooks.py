@@ -56,6 +56,7 @@ from .models import (
     WebhookEndpoint,
     WebhookEventKind,
     WebhookFormat,
+    newsroom_today,
 )
 
 logger = logging.getLogger(__name__)
@@ -315,7 +316,7 @@ def queue_overdue(claims: Iterable[tuple[int, dt.date]]) -> int:
             kind=WebhookEventKind.OVERDUE,
             claim=claim,
             now=now,
-            data={"days_overdue": (now.date() - due[claim.pk]).days},
+            data={"days_overdue": (newsroom_today(now) - due[claim.pk]).days},
         )
         rows.extend(
             WebhookDelivery(

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from celery import signals
+from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.db import connections, transaction
 from django.utils import timezone
@@ -25,6 +27,7 @@ from claims.models import (
     WebhookEventKind,
     WebhookFormat,
 )
+from config.celery import app as celery_app
 from tests.factories import ArticleFactory, ClaimFactory, UserFactory
 
 ALL_EVENTS = [kind.value for kind in webhooks.SUBSCRIBABLE]
@@ -202,6 +205,7 @@ def test_the_sweep_sends_claim_overdue_once_per_claim_and_due_date(receiver, edi
     overdue = WebhookDelivery.objects.get()
     assert overdue.kind == WebhookEventKind.OVERDUE
     assert overdue.event_id == webhooks.overdue_event_id(claim.pk, dt.date(2026, 3, 5))
+    assert overdue.payload["data"] == {"days_overdue": 6}
     claim.refresh_from_db()
     services.change_deadline(
         claim=claim, by=editor, version=claim.version, due_date=dt.date(2026, 3, 12), reason="x"
@@ -568,3 +572,45 @@ def test_the_task_queues_its_own_retry_for_when_the_backoff_ends(receiver, queue
     WebhookDelivery.objects.update(next_attempt_at=timezone.now())
     assert tasks.deliver_webhook.apply(args=(delivery.pk,)).get() == "delivered"
     assert queued == []
+
+
+@pytest.mark.slow
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_delivers_an_event_retrying_a_failed_attempt(
+    receiver, monkeypatch, settings
+) -> None:
+    monkeypatch.undo()  # the real apply_async: the task goes through Redis
+    settings.WEBHOOK_RETRY_BASE_SECONDS = 1
+    signals.task_postrun.connect(close_connections, weak=False)
+    celery_app.control.purge()
+    endpoint_for(receiver)
+    receiver.answers = [503]
+    try:
+        # The worker runs in a thread of this process, so it uses the test database.
+        with start_worker(
+            celery_app,
+            pool="solo",
+            perform_ping_check=False,
+            shutdown_timeout=30,
+            loglevel="WARNING",
+        ):
+            log_claim()  # queues the delivery once committed
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                if WebhookDelivery.objects.filter(status=DeliveryStatus.DELIVERED).exists():
+                    break
+                time.sleep(0.2)
+    finally:
+        signals.task_postrun.disconnect(close_connections)
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("delivered", 2)
+    assert [headers["Claimtrack-Event-Id"] for headers, _ in receiver.requests] == [
+        str(delivery.event_id)
+    ] * 2
+
+
+def close_connections(**kwargs: object) -> None:
+    # The in-thread worker keeps its own connection, which would stop pytest-django from
+    # dropping the test database at the end.
+    connections.close_all()
