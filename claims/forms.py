@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import QueryDict
 
-from . import roles, services
+from . import roles, services, webhooks
 from .models import (
     CRITERIA_MAX,
     NAME_MAX,
@@ -25,6 +25,7 @@ from .models import (
     Precision,
     ReasonCode,
     TextLimit,
+    WebhookFormat,
 )
 from .timephrases import resolve_time_phrase
 
@@ -395,3 +396,31 @@ def claim_initial(claim: Claim) -> dict:
         "version": claim.version,
         "proposed_for": claim.time_phrase,
     }
+
+
+class WebhookEndpointForm(forms.Form):
+    """An editor's webhook endpoint (claims.webhooks): where, which events, which format."""
+
+    name = limited(forms.CharField(max_length=100, required=False), "name")
+    url = forms.URLField(
+        label="Address",
+        max_length=URL_MAX,
+        assume_scheme="https",
+        help_text="Where the events are posted. A Slack incoming-webhook address works too.",
+    )
+    events = forms.MultipleChoiceField(
+        choices=[(kind.value, kind.label) for kind in webhooks.SUBSCRIBABLE],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one event."},
+    )
+    format = forms.ChoiceField(
+        choices=WebhookFormat.choices,
+        initial=WebhookFormat.JSON,
+        widget=forms.RadioSelect,
+        help_text="Slack: a message with the claim's link, for a Slack incoming webhook.",
+    )
+
+    def clean_url(self) -> str:
+        url: str = self.cleaned_data["url"]
+        webhooks.check_url(url)
+        return url

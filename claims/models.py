@@ -735,3 +735,117 @@ class FeedToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} feed of {self.user}"
+
+
+# --- Outgoing webhooks (issue 13; claims.webhooks) ---------------------------------------
+
+
+class WebhookEventKind(models.TextChoices):
+    CREATED = "claim.created", "Claim created"
+    RESOLVED = "claim.resolved", "Claim resolved"
+    DEADLINE_MOVED = "claim.deadline_moved", "Deadline moved"
+    OVERDUE = "claim.overdue", "Claim overdue"
+    # Sent by "Send a test event" only; nobody subscribes to it.
+    TEST = "test", "Test event"
+
+
+class WebhookFormat(models.TextChoices):
+    JSON = "json", "JSON (signed)"
+    SLACK = "slack", "Slack incoming webhook"
+
+
+class WebhookEndpoint(models.Model):
+    """An address an editor set up to hear of claims' changes (claims.webhooks)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
+    name = models.CharField(max_length=100, blank=True)
+    url = models.URLField(max_length=URL_MAX)
+    # Shown to the editor once, when made or rotated; needed in clear to sign each body.
+    secret = models.CharField(max_length=64)
+    # The WebhookEventKind values subscribed to.
+    events = models.JSONField(default=list)
+    format = models.CharField(max_length=8, choices=WebhookFormat, default=WebhookFormat.JSON)
+    # NULL: active. Set when paused by an editor or after WEBHOOK_PAUSE_AFTER_FAILURES
+    # deliveries in a row failed for good; deliveries wait, pending, until it is resumed.
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_reason = models.CharField(max_length=300, blank=True)
+    # Deliveries that failed for good in a row; a delivered one sets it back to 0.
+    failure_streak = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(format__in=WebhookFormat.values), name="webhook_format_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.url
+
+    @property
+    def active(self) -> bool:
+        return self.paused_at is None
+
+    def event_labels(self) -> list[str]:
+        labels = dict(WebhookEventKind.choices)
+        return [labels[kind] for kind in self.events if kind in labels]
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed"
+
+
+class WebhookDelivery(models.Model):
+    """The outbox: one event for one endpoint, written in the transaction of the change.
+
+    The task that sends it claims the row first with a conditional UPDATE (moving
+    next_attempt_at past the send's timeout), so two workers never send it at once; the
+    unique (endpoint, event_id) keeps an event, such as "overdue" for a claim's due date,
+    to one row.
+    """
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event_id = models.UUIDField()
+    kind = models.CharField(max_length=30, choices=WebhookEventKind)
+    claim = models.ForeignKey(
+        Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=DeliveryStatus, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "webhook deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "event_id"], name="webhook_event_once"),
+            models.CheckConstraint(
+                condition=Q(status__in=DeliveryStatus.values), name="webhook_delivery_status_valid"
+            ),
+        ]
+        indexes = [
+            # The beat task's pick-up of deliveries whose task was lost.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="webhook_delivery_due",
+                condition=Q(status=DeliveryStatus.PENDING),
+            ),
+            # An endpoint's delivery log, newest first.
+            models.Index(fields=["endpoint", "-id"], name="webhook_delivery_log"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.event_id} to endpoint {self.endpoint_id}"

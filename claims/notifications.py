@@ -17,7 +17,7 @@ from django_htmx.http import trigger_client_event
 
 from config.http import HtmxHttpRequest
 
-from .models import UNREAD_COUNT_CAP, Channel, Reminder, newsroom_today
+from .models import UNREAD_COUNT_CAP, Channel, Reminder, WebhookEndpoint, newsroom_today
 
 PAGE_SIZE = 50
 # Listened to by the count in the navigation: it refreshes at once after a change.
@@ -35,6 +35,10 @@ def _list_context(request: HtmxHttpRequest, page_number: str | None) -> dict[str
         "page": page,
         "has_unread": any(reminder.read_at is None for reminder in page),
         "today": newsroom_today(),
+        # Webhooks paused after failing (claims.webhooks) are told to their owner here.
+        "paused_webhooks": WebhookEndpoint.objects.filter(
+            owner=request.user, paused_at__isnull=False
+        ).exclude(paused_reason__startswith="Paused by "),
     }
 
 

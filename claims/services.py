@@ -18,7 +18,7 @@ from django.utils.text import slugify
 
 from articles.models import Article
 
-from . import tasks
+from . import tasks, webhooks
 from .cadence import first_reminder_on
 from .models import (
     CRITERIA_MAX,
@@ -41,6 +41,7 @@ from .models import (
     ReasonCode,
     Tag,
     TextLimit,
+    WebhookEventKind,
     newsroom_today,
 )
 from .quotes import find_quote
@@ -340,6 +341,7 @@ def create_claim(
                 "assignee": _user(assignee),
             },
         )
+        webhooks.queue_event(WebhookEventKind.CREATED, claim)
     _remind_if_due(claim)
     return claim
 
@@ -481,7 +483,15 @@ def resolve_claim(
         )
         if evidence_url:
             _add_evidence_row(claim=claim, by=by, url=evidence_url, title=evidence_title, note="")
+        # A re-rating too: receivers hear of every verdict.
+        webhooks.queue_event(
+            WebhookEventKind.RESOLVED, claim, data={"before": _webhook_before(before)}
+        )
     return claim
+
+
+def _webhook_before(before: dict[str, str]) -> dict[str, str | None]:
+    return {"status": before["status"], "reason_code": before["reason_code"] or None}
 
 
 def reopen_claim(*, claim: Claim, by: User, version: int, note: str = "") -> Claim:
@@ -571,21 +581,26 @@ def change_deadline(
     }
     if precision is not None:
         fields["precision"] = precision
-    return _change(
-        claim=claim,
-        version=version,
-        by=by,
-        kind=EventKind.DEADLINE_CHANGED,
-        fields=fields,
-        note=reason.strip(),
-        data={
-            "before": {
-                "due_date": _date(claim.due_date),
-                "earliest_date": _date(claim.earliest_date),
+    before = {"due_date": _date(claim.due_date), "earliest_date": _date(claim.earliest_date)}
+    with transaction.atomic():
+        claim = _change(
+            claim=claim,
+            version=version,
+            by=by,
+            kind=EventKind.DEADLINE_CHANGED,
+            fields=fields,
+            note=reason.strip(),
+            data={
+                "before": before,
+                "after": {"due_date": _date(due_date), "earliest_date": _date(earliest_date)},
             },
-            "after": {"due_date": _date(due_date), "earliest_date": _date(earliest_date)},
-        },
-    )
+        )
+        webhooks.queue_event(
+            WebhookEventKind.DEADLINE_MOVED,
+            claim,
+            data={"before": before, "reason": reason.strip()},
+        )
+    return claim
 
 
 def snooze_claim(*, claim: Claim, by: User, version: int, until: dt.date, reason: str) -> Claim:

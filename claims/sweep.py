@@ -41,7 +41,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import roles
+from . import roles, webhooks
 from .bulk import batches, insert_rows
 from .cadence import Step, cadence, first_reminder_on, plural, step_reached
 from .digests import send_pending_digests, tick_window
@@ -307,6 +307,12 @@ def _record_step(
         ignore_conflicts=True,
     )
     insert_rows(ClaimEvent, ("claim", "kind", "created_at", "note", "data"), events)
+    # "Claim overdue" for each claim recorded, whatever the step and whether or not anyone
+    # could be told: its event id is made of the claim and due date, so only the first
+    # sweep to see the claim overdue for that date writes it (claims.webhooks.queue_overdue).
+    webhooks.queue_overdue(
+        (row.id, row.due_date) for row in rows if (row.id, row.due_date) not in done
+    )
     return unrouted
 
 

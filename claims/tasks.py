@@ -1,4 +1,4 @@
-"""Celery tasks of the claims app: thin wrappers around claims.sweep."""
+"""Celery tasks of the claims app: thin wrappers around claims.sweep and claims.webhooks."""
 
 import logging
 
@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import InterfaceError, OperationalError, transaction
 
-from . import sweep
+from . import sweep, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -157,3 +157,33 @@ def queue_suggestions(article_ids: list[int]) -> bool:
         )
         return False
     return True
+
+
+@shared_task(
+    acks_late=True,
+    # The database restarting costs a retry; the row stays claimed until its lease ends,
+    # then beat queues it again.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    max_retries=5,
+    # A send takes at most two timeouts (connect, answer); past that something hangs.
+    soft_time_limit=2 * settings.WEBHOOK_TIMEOUT_SECONDS + 20,
+    time_limit=2 * settings.WEBHOOK_TIMEOUT_SECONDS + 30,
+)
+def deliver_webhook(delivery_id: int) -> str:
+    """Send one webhook delivery (claims.webhooks.deliver); safe to run twice: the row is
+    claimed with a conditional UPDATE before it is sent. A failed send is tried again by a
+    task queued for its backoff."""
+    outcome = webhooks.deliver(delivery_id)
+    if outcome.retry_in is not None:
+        try:
+            deliver_webhook.apply_async(args=(delivery_id,), countdown=outcome.retry_in)
+        except Exception as exc:  # beat's redeliver_webhooks finds it in the outbox
+            logger.warning("Could not queue the retry of webhook delivery %s: %s", delivery_id, exc)
+    return outcome.result
+
+
+@shared_task(acks_late=True, expires=60)
+def redeliver_webhooks() -> int:
+    """Queue again the deliveries whose task was lost (claims.webhooks.redeliver_lost)."""
+    return webhooks.redeliver_lost()

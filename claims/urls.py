@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export_views, intake_views, scorecard_views, views
+from . import export_views, intake_views, scorecard_views, views, webhook_views
 
 app_name = "claims"
 
@@ -56,4 +56,36 @@ urlpatterns += [
     path("settings/feeds/<str:kind>/", export_views.feed_token, name="feed_token"),
     path("feeds/<str:token>/due.ics", export_views.feed_ical, name="feed_ical"),
     path("feeds/<str:token>/resolutions.atom", export_views.feed_atom, name="feed_atom"),
+]
+
+# Outgoing webhooks (issue 13): editors only.
+urlpatterns += [
+    path("settings/webhooks/", webhook_views.webhook_list, name="webhooks"),
+    path("settings/webhooks/new/", webhook_views.webhook_create, name="webhook_create"),
+    path(
+        "settings/webhooks/<int:endpoint_pk>/",
+        webhook_views.webhook_detail,
+        name="webhook_detail",
+    ),
+    path(
+        "settings/webhooks/<int:endpoint_pk>/edit/", webhook_views.webhook_edit, name="webhook_edit"
+    ),
+    path(
+        "settings/webhooks/<int:endpoint_pk>/rotate/",
+        webhook_views.webhook_rotate,
+        name="webhook_rotate",
+    ),
+    path(
+        "settings/webhooks/<int:endpoint_pk>/pause/",
+        webhook_views.webhook_pause,
+        name="webhook_pause",
+    ),
+    path(
+        "settings/webhooks/<int:endpoint_pk>/resume/",
+        webhook_views.webhook_resume,
+        name="webhook_resume",
+    ),
+    path(
+        "settings/webhooks/<int:endpoint_pk>/test/", webhook_views.webhook_test, name="webhook_test"
+    ),
 ]

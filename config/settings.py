@@ -285,6 +285,51 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+CELERY_BEAT_SCHEDULE["webhooks-redeliver"] = {
+    # Deliveries whose task was lost (the broker restarted empty, a worker died): what is
+    # due lives in the outbox, so this picks it up again. Safe beside the tasks themselves:
+    # each delivery is claimed with a conditional UPDATE before it is sent.
+    "task": "claims.tasks.redeliver_webhooks",
+    "schedule": dt.timedelta(seconds=60),
+    "options": {"expires": 60},
+}
+
+# --- Webhooks (README, "Webhooks") --------------------------------------------------------
+# Endpoints on loopback, private, link-local or reserved addresses are refused, when saved
+# and again when sent (DNS can change), unless this is on (tests, the bench, a newsroom
+# whose CMS is on its own network).
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
+# Seconds to connect, and then to wait for the answer, of one delivery.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+# Attempts of one delivery before it is marked failed; the pause between attempts doubles
+# from WEBHOOK_RETRY_BASE_SECONDS (with jitter) up to WEBHOOK_RETRY_MAX_SECONDS.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 1800)
+# An endpoint whose deliveries failed for good this many times in a row is paused, and its
+# owner told in the app and by email.
+WEBHOOK_PAUSE_AFTER_FAILURES = env_int("WEBHOOK_PAUSE_AFTER_FAILURES", 5)
+# A pending delivery this many seconds past its time is taken for lost (its task gone with
+# a broker restarted empty, or its worker killed mid-send) and queued again by beat.
+WEBHOOK_REDELIVER_AFTER_SECONDS = env_int("WEBHOOK_REDELIVER_AFTER_SECONDS", 300)
+if (
+    WEBHOOK_TIMEOUT_SECONDS < 1
+    or WEBHOOK_MAX_ATTEMPTS < 1
+    or WEBHOOK_RETRY_BASE_SECONDS < 1
+    or WEBHOOK_RETRY_MAX_SECONDS < WEBHOOK_RETRY_BASE_SECONDS
+    or WEBHOOK_PAUSE_AFTER_FAILURES < 1
+):
+    raise ImproperlyConfigured(
+        "WEBHOOK_TIMEOUT_SECONDS, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_BASE_SECONDS and "
+        "WEBHOOK_PAUSE_AFTER_FAILURES must be at least 1, and WEBHOOK_RETRY_MAX_SECONDS at "
+        "least WEBHOOK_RETRY_BASE_SECONDS"
+    )
+if REDIS_URL and _visibility_timeout <= WEBHOOK_RETRY_MAX_SECONDS:
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must be longer than WEBHOOK_RETRY_MAX_SECONDS, or Redis "
+        "hands a delivery waiting for its retry to a second worker"
+    )
+
 # --- Auth -------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -41,8 +41,9 @@ from claims.forms import (
     ResolveForm,
     SnoozeForm,
     TakeForm,
+    WebhookEndpointForm,
 )
-from claims.models import Channel, Claim, Reminder, newsroom_today
+from claims.models import Channel, Claim, Reminder, WebhookEndpoint, newsroom_today
 from tests.factories import ArticleFactory, ClaimFactory, TagFactory, UserFactory
 
 # Thousands of requests: a minute on SQLite, more on PostgreSQL; out of the fast loop.
@@ -114,6 +115,7 @@ class World:
     reminder_pk: int
     reviewer_pk: int
     tag_slug: str
+    endpoint_pk: int
 
     def real(self, name: str, namespace: str) -> str:
         if name == "article_pk" or namespace == "articles":
@@ -122,6 +124,8 @@ class World:
             return str(self.reminder_pk)
         if name == "kind":
             return "ical"
+        if name == "endpoint_pk":
+            return str(self.endpoint_pk)
         return str(self.claim_pk)
 
     def version(self) -> int:
@@ -143,7 +147,10 @@ def make_world(users: dict[str, object]) -> World:
         )
         for user in users.values()
     ]
-    return World(article.pk, claim.pk, reminders[0].pk, users["reviewer"].pk, tag.slug)
+    endpoint = WebhookEndpoint.objects.create(
+        owner=users["editor"], url="https://hooks.example/claimtrack", events=["claim.created"]
+    )
+    return World(article.pk, claim.pk, reminders[0].pk, users["reviewer"].pk, tag.slug, endpoint.pk)
 
 
 # --- The forms each posting pattern takes, with a valid value for each field ---------------
@@ -264,6 +271,29 @@ def valid_post(name: str, world: World) -> dict[str, object]:
         "claims:suggestion_source": (None, {}),
         # Renew (or, with "revoke", stop) one's feed address: the path names the feed.
         "claims:feed_token": (None, {"action": "renew"}),
+        # Webhooks: an endpoint's address and events; the buttons post nothing else.
+        "claims:webhook_create": (
+            WebhookEndpointForm,
+            {
+                "name": "CMS",
+                "url": "https://hooks.example/claimtrack",
+                "events": "claim.created",
+                "format": "json",
+            },
+        ),
+        "claims:webhook_edit": (
+            WebhookEndpointForm,
+            {
+                "name": "CMS",
+                "url": "https://hooks.example/claimtrack",
+                "events": "claim.resolved",
+                "format": "slack",
+            },
+        ),
+        "claims:webhook_rotate": (None, {}),
+        "claims:webhook_pause": (None, {}),
+        "claims:webhook_resume": (None, {}),
+        "claims:webhook_test": (None, {}),
         # Pages that answer a POST as a GET: nothing posted is read, all is sent hostile.
         "articles:list": (None, {}),
         "articles:detail": (None, {}),

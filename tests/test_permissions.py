@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from claims import services
-from claims.models import ClaimEvent
+from claims.models import ClaimEvent, WebhookEndpoint
 from tests.factories import ArticleFactory, ClaimFactory, UserFactory
 
 ROLES = ["anonymous", "reader", "reviewer", "editor", "admin"]
@@ -16,8 +16,9 @@ REVIEW = {"reviewer", "editor", "admin"}
 EDIT = {"editor", "admin"}
 
 
-def routes(article_pk: int, claim_pk: int) -> list[tuple[str, str, set[str]]]:
-    a, c = article_pk, claim_pk
+def routes(article_pk: int, claim_pk: int, webhook_pk: int = 0) -> list[tuple[str, str, set[str]]]:
+    """`webhook_pk` 0 (no such endpoint) serves callers that only post without a token."""
+    a, c, w = article_pk, claim_pk, webhook_pk
     return [
         ("GET", "/", READ),
         ("GET", "/articles/", READ),
@@ -41,12 +42,31 @@ def routes(article_pk: int, claim_pk: int) -> list[tuple[str, str, set[str]]]:
         ("POST", f"/claims/{c}/snooze/", REVIEW),
         ("POST", f"/claims/{c}/take/", REVIEW),
         ("POST", f"/claims/{c}/assign/", EDIT),
+        ("GET", "/settings/webhooks/", EDIT),
+        ("GET", "/settings/webhooks/new/", EDIT),
+        ("POST", "/settings/webhooks/new/", EDIT),
+        ("GET", f"/settings/webhooks/{w}/", EDIT),
+        ("GET", f"/settings/webhooks/{w}/edit/", EDIT),
+        ("POST", f"/settings/webhooks/{w}/edit/", EDIT),
+        ("POST", f"/settings/webhooks/{w}/rotate/", EDIT),
+        ("POST", f"/settings/webhooks/{w}/pause/", EDIT),
+        ("POST", f"/settings/webhooks/{w}/resume/", EDIT),
+        ("POST", f"/settings/webhooks/{w}/test/", EDIT),
         ("GET", "/admin/", {"admin"}),
     ]
 
 
 # POST-only views answer GET with 405 to those allowed to reach them.
-POST_ONLY = ["resolve", "reopen", "evidence", "deadline", "snooze", "take", "assign", "upload"]
+POST_ONLY = [
+    *["resolve", "reopen", "evidence", "deadline", "snooze", "take", "assign", "upload"],
+    *["rotate", "pause", "resume", "test"],  # a webhook's buttons
+]
+
+
+def a_webhook() -> WebhookEndpoint:
+    return WebhookEndpoint.objects.create(
+        owner=UserFactory(), url="https://hooks.example/claimtrack", events=["claim.created"]
+    )
 
 
 @pytest.fixture
@@ -68,8 +88,9 @@ def clients(reader, reviewer, editor, admin_user) -> dict[str, Client]:
 def test_every_route_checks_the_role(clients: dict[str, Client]) -> None:
     article = ArticleFactory()
     claim = ClaimFactory(article=article)
+    webhook = a_webhook()
     failures = []
-    for method, url, allowed in routes(article.pk, claim.pk):
+    for method, url, allowed in routes(article.pk, claim.pk, webhook.pk):
         for role in ROLES:
             client = clients[role]
             response = client.get(url) if method == "GET" else client.post(url, {})
@@ -91,7 +112,7 @@ def test_every_route_checks_the_role(clients: dict[str, Client]) -> None:
 def test_post_only_routes_refuse_get(clients: dict[str, Client]) -> None:
     article = ArticleFactory()
     claim = ClaimFactory(article=article)
-    for method, url, _ in routes(article.pk, claim.pk):
+    for method, url, _ in routes(article.pk, claim.pk, a_webhook().pk):
         if method == "POST" and any(f"/{name}/" in url for name in POST_ONLY):
             assert clients["admin"].get(url).status_code == 405, url
 
