@@ -88,4 +88,9 @@ urlpatterns += [
     path(
         "settings/webhooks/<int:endpoint_pk>/test/", webhook_views.webhook_test, name="webhook_test"
     ),
+    path(
+        "settings/webhooks/<int:endpoint_pk>/delete/",
+        webhook_views.webhook_delete,
+        name="webhook_delete",
+    ),
 ]

@@ -124,3 +124,27 @@ def webhook_test(request: HtmxHttpRequest, endpoint_pk: int) -> HttpResponse:
     webhooks.send_test_event(endpoint=endpoint)
     messages.success(request, "Test event queued: its delivery shows in the log below.")
     return redirect("claims:webhook_detail", endpoint.pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def webhook_delete(request: HtmxHttpRequest, endpoint_pk: int) -> HttpResponse:
+    """Ask first: the page says what goes with it. Only a POST that carries the
+    confirmation deletes (a bare POST shows the question again)."""
+    endpoint = _endpoint(request, endpoint_pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        gone = webhooks.delete_endpoint(endpoint=endpoint)
+        messages.success(
+            request,
+            f"Webhook “{endpoint.name or endpoint.url}” deleted, with its "
+            f"{gone} deliver{'y' if gone == 1 else 'ies'}.",
+        )
+        return redirect("claims:webhooks")
+    return render(
+        request,
+        "claims/webhooks/delete.html",
+        {
+            "endpoint": endpoint,
+            "deliveries": endpoint.deliveries.count(),
+            "waiting": endpoint.deliveries.filter(status=DeliveryStatus.PENDING).count(),
+        },
+    )

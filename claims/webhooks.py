@@ -198,6 +198,16 @@ def resume_endpoint(*, endpoint: WebhookEndpoint) -> int:
     return len(ids)
 
 
+def delete_endpoint(*, endpoint: WebhookEndpoint) -> int:
+    """Remove an endpoint with its delivery log; events still waiting are dropped with it
+    (a running delivery that claimed one finds its row gone and sends nothing more). How
+    many deliveries went with it."""
+    with transaction.atomic():
+        deliveries = endpoint.deliveries.count()
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).delete()
+    return deliveries
+
+
 def send_test_event(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
     """A "test" event to this endpoint, paused or not subscribed, logged like the others."""
     event_id = uuid.uuid4()

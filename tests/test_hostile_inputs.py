@@ -294,6 +294,7 @@ def valid_post(name: str, world: World) -> dict[str, object]:
         "claims:webhook_pause": (None, {}),
         "claims:webhook_resume": (None, {}),
         "claims:webhook_test": (None, {}),
+        "claims:webhook_delete": (None, {"confirm": "yes"}),
         # Pages that answer a POST as a GET: nothing posted is read, all is sent hostile.
         "articles:list": (None, {}),
         "articles:detail": (None, {}),

@@ -52,6 +52,9 @@ def routes(article_pk: int, claim_pk: int, webhook_pk: int = 0) -> list[tuple[st
         ("POST", f"/settings/webhooks/{w}/pause/", EDIT),
         ("POST", f"/settings/webhooks/{w}/resume/", EDIT),
         ("POST", f"/settings/webhooks/{w}/test/", EDIT),
+        # Without `confirm=yes` a POST only asks again, so the walk deletes nothing.
+        ("GET", f"/settings/webhooks/{w}/delete/", EDIT),
+        ("POST", f"/settings/webhooks/{w}/delete/", EDIT),
         ("GET", "/admin/", {"admin"}),
     ]
 

@@ -614,3 +614,37 @@ def close_connections(**kwargs: object) -> None:
     # The in-thread worker keeps its own connection, which would stop pytest-django from
     # dropping the test database at the end.
     connections.close_all()
+
+
+def test_an_editor_deletes_a_webhook_after_confirming_and_its_log_goes_with_it(
+    as_editor, receiver, django_capture_on_commit_callbacks
+) -> None:
+    endpoint = endpoint_for(receiver)
+    other = endpoint_for(receiver)
+    with django_capture_on_commit_callbacks(execute=False):
+        webhooks.send_test_event(endpoint=endpoint)
+        webhooks.send_test_event(endpoint=other)
+    question = as_editor.get(f"/settings/webhooks/{endpoint.pk}/delete/").content.decode()
+    assert "Delete this webhook?" in question and "1 delivery" in question
+    assert "still waiting to be sent is dropped" in question
+    # A POST without the confirmation only asks again.
+    again = as_editor.post(f"/settings/webhooks/{endpoint.pk}/delete/")
+    assert again.status_code == 200 and "Delete this webhook?" in again.content.decode()
+    assert WebhookEndpoint.objects.filter(pk=endpoint.pk).exists()
+    response = as_editor.post(f"/settings/webhooks/{endpoint.pk}/delete/", {"confirm": "yes"})
+    assert response.status_code == 302 and response["Location"] == "/settings/webhooks/"
+    assert not WebhookEndpoint.objects.filter(pk=endpoint.pk).exists()
+    assert not WebhookDelivery.objects.filter(endpoint_id=endpoint.pk).exists()
+    assert WebhookDelivery.objects.filter(endpoint=other).count() == 1
+    listing = as_editor.get("/settings/webhooks/").content.decode()
+    assert "deleted, with its 1 delivery" in listing
+
+
+def test_only_editors_delete_webhooks(client, reviewer, receiver) -> None:
+    endpoint = endpoint_for(receiver)
+    client.force_login(reviewer)
+    assert (
+        client.post(f"/settings/webhooks/{endpoint.pk}/delete/", {"confirm": "yes"}).status_code
+        == 403
+    )
+    assert WebhookEndpoint.objects.filter(pk=endpoint.pk).exists()
