@@ -31,17 +31,40 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import statistics
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 
 from articles.models import Outlet
 
-from .models import Claim, ClaimStatus, ClaimType, Person, ReasonCode, Tag, newsroom_today
+from .models import (
+    UNTIMED,
+    Claim,
+    ClaimStatus,
+    ClaimType,
+    CountKind,
+    Person,
+    ReasonCode,
+    ScorecardCount,
+    ScorecardTotal,
+    Tag,
+    newsroom_today,
+)
 
 # The outcomes in the order a meter shows them, best first.
 OUTCOMES = [
@@ -206,47 +229,180 @@ class Scorecard:
         ]
 
 
-def count(claims: QuerySet[Claim], today: dt.date) -> Scorecard:
-    """Every count of a card in one aggregate query, the median and the months in two more."""
+# One group of claims as both paths see it: (status, reason_code, due_month YYYYMM or 0,
+# open_due YYYYMMDD or 0, days_late or UNTIMED, n); see claims.models.ScorecardCount.
+Row = tuple[str, str, int, int, int, int]
+
+
+def card_of(rows: Iterable[Row], today: dt.date) -> Scorecard:
+    """A card's counts, median and months from its grouped rows, kept or live."""
     buckets = ["all", *OUTCOMES, "open", "overdue", "late", "on_time"]
     buckets += [f"reason-{code}" for code in ReasonCode.values]
-    aggregates = {}
-    for bucket in buckets:
-        condition = bucket_filter(bucket, today)
-        assert condition is not None
-        aggregates[str(bucket)] = Count("pk", filter=condition) if condition else Count("pk")
-    counts = {k: v or 0 for k, v in claims.aggregate(**aggregates).items()}
-    late = bucket_filter("late", today)
-    assert late is not None
-    days = [
-        (outcome - due).days
-        for outcome, due in claims.filter(late).values_list("outcome_date", "due_date")
-        if outcome is not None and due is not None  # always, by the filter; for the types
-    ]
+    counts = dict.fromkeys((str(b) for b in buckets), 0)
+    today_key = today.year * 10000 + today.month * 100 + today.day
+    late: Counter[int] = Counter()
+    months: dict[int, dict[str, int]] = {}
+    for status, reason, due_month, open_due, days_late, n in rows:
+        counts["all"] += n
+        if status == ClaimStatus.OPEN:
+            counts["open"] += n
+            if open_due and open_due < today_key:
+                counts["overdue"] += n
+        elif status in counts:
+            counts[status] += n
+        if status == ClaimStatus.NOT_FULFILLED and reason in ReasonCode.values:
+            counts[f"reason-{reason}"] += n
+        if status == ClaimStatus.FULFILLED and days_late != UNTIMED:
+            counts["late" if days_late > 0 else "on_time"] += n
+            if days_late > 0:
+                late[days_late] += n
+        if due_month:
+            month = months.setdefault(
+                due_month, dict.fromkeys((str(s) for s in [*OUTCOMES, ClaimStatus.OPEN]), 0)
+            )
+            month[status] += n
     return Scorecard(
         counts=counts,
-        median_days_late=statistics.median(days) if days else None,
-        months=by_month(claims),
+        median_days_late=_median(late),
+        months=[
+            Month(month=dt.date(key // 100, key % 100, 1), counts=c)
+            for key, c in sorted(months.items())
+        ],
     )
+
+
+def _median(histogram: Counter[int]) -> float | None:
+    """statistics.median of the values the histogram counts, without listing them."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    values = sorted(histogram.items())
+
+    def nth(i: int) -> int:  # the i-th value (from 0) in sorted order
+        seen = 0
+        for value, n in values:
+            seen += n
+            if i < seen:
+                return value
+        raise IndexError(i)
+
+    if total % 2:
+        return nth(total // 2)
+    return (nth(total // 2 - 1) + nth(total // 2)) / 2
+
+
+def live_rows(claims: QuerySet[Claim]) -> list[Row]:
+    """The claims grouped as ScorecardCount groups them, in one pass over their rows."""
+    year, month, day = ExtractYear("due_date"), ExtractMonth("due_date"), ExtractDay("due_date")
+    late_days = ExpressionWrapper(F("outcome_date") - F("due_date"), output_field=DurationField())
+    rows = (
+        claims.order_by()
+        .annotate(
+            due_month=Coalesce(year * 100 + month, 0),
+            open_due=Case(
+                When(
+                    Q(status=ClaimStatus.OPEN, due_date__isnull=False),
+                    then=year * 10000 + month * 100 + day,
+                ),
+                default=Value(0),
+            ),
+            late_days=Case(
+                When(
+                    Q(
+                        status=ClaimStatus.FULFILLED,
+                        due_date__isnull=False,
+                        outcome_date__isnull=False,
+                    ),
+                    then=late_days,
+                ),
+                default=None,
+                output_field=DurationField(),
+            ),
+        )
+        .values_list("status", "reason_code", "due_month", "open_due", "late_days")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        (status, reason, due_month, open_due, UNTIMED if late is None else late.days, n)
+        for status, reason, due_month, open_due, late, n in rows
+    ]
+
+
+def count(claims: QuerySet[Claim], today: dt.date) -> Scorecard:
+    """Every count of a card, its median days late and months, counted live in one query."""
+    return card_of(live_rows(claims), today)
+
+
+def _published_only(base: QuerySet[Claim] | None) -> bool | None:
+    """Whether the kept counts can stand in for ``base``: False for all claims, True for
+    the published ones (``claims.public.published_claims()``, as the public pages pass
+    it), None for any other base (then the card is counted live)."""
+    if base is None:
+        return False
+    from .public import published_claims
+
+    return True if str(base.query) == str(published_claims().query) else None
+
+
+def _kept_months(filters: Filters) -> tuple[int, int] | None:
+    """The due months (YYYYMM, inclusive) the due-date filters keep, when they keep whole
+    months (or none: all of them); None when a day-precise range needs the live rows."""
+    low, high = 0, 999999
+    if filters.due_from:
+        if filters.due_from.day != 1:
+            return None
+        low = filters.due_from.year * 100 + filters.due_from.month
+    if filters.due_to:
+        following = filters.due_to + dt.timedelta(days=1)
+        if following.day != 1:
+            return None
+        high = filters.due_to.year * 100 + filters.due_to.month
+    if filters.due_from or filters.due_to:
+        low = max(low, 1)  # a due-date range leaves the undated claims out
+    return low, high
+
+
+def kept_rows(kind: str, subject: int, published_only: bool, months: tuple[int, int]) -> list[Row]:
+    """One claimant's or outlet's kept counts, grouped as live_rows groups the claims."""
+    counts = ScorecardCount.objects.filter(
+        kind=kind, subject=subject, due_month__gte=months[0], due_month__lte=months[1]
+    )
+    if published_only:
+        counts = counts.filter(published=True)
+    return list(
+        counts.order_by()
+        .values_list("status", "reason_code", "due_month", "open_due", "days_late")
+        .annotate(total=Sum("n"))
+    )
+
+
+def _card(
+    kind: str,
+    subject: int,
+    filters: Filters,
+    today: dt.date,
+    base: QuerySet[Claim] | None,
+    claims: QuerySet[Claim],
+) -> Scorecard:
+    published_only = _published_only(base)
+    months = _kept_months(filters)
+    other = filters.outlet if kind == CountKind.CLAIMANT else filters.claimant
+    own = filters.claimant if kind == CountKind.CLAIMANT else filters.outlet
+    if (
+        published_only is None
+        or months is None
+        or filters.tag
+        or filters.claim_type
+        or other is not None
+        or own not in (None, subject)
+    ):
+        return count(claims, today)
+    return card_of(kept_rows(kind, subject, published_only, months), today)
 
 
 def by_month(claims: QuerySet[Claim]) -> list[Month]:
     """Claims with a due date, by month due and status (open included), oldest first."""
-    rows = (
-        claims.filter(due_date__isnull=False)
-        .annotate(month=TruncMonth("due_date"))
-        .values("month", "status")
-        .annotate(n=Count("pk"))
-        .order_by("month", "status")
-    )
-    months: dict[dt.date, dict[str, int]] = {}
-    for row in rows:
-        month = row["month"]
-        if isinstance(month, dt.datetime):
-            month = month.date()
-        counts = months.setdefault(month, dict.fromkeys([*OUTCOMES, ClaimStatus.OPEN], 0))
-        counts[row["status"]] = row["n"]
-    return [Month(month=m, counts={str(k): v for k, v in c.items()}) for m, c in months.items()]
+    return card_of(live_rows(claims), newsroom_today()).months
 
 
 def claimant_card(
@@ -255,8 +411,10 @@ def claimant_card(
     today: dt.date | None = None,
     base: QuerySet[Claim] | None = None,
 ) -> Scorecard:
+    """From the kept counts when no filter needs the claims themselves (see _card)."""
     today = today or newsroom_today()
-    return count(scored_claims(filters, base).filter(claimant=person), today)
+    claims = scored_claims(filters, base).filter(claimant=person)
+    return _card(CountKind.CLAIMANT, person.pk, filters, today, base, claims)
 
 
 def outlet_card(
@@ -266,7 +424,8 @@ def outlet_card(
     base: QuerySet[Claim] | None = None,
 ) -> Scorecard:
     today = today or newsroom_today()
-    return count(scored_claims(filters, base).filter(article__outlet=outlet), today)
+    claims = scored_claims(filters, base).filter(article__outlet=outlet)
+    return _card(CountKind.OUTLET, outlet.pk, filters, today, base, claims)
 
 
 def still_open(
@@ -281,28 +440,55 @@ def still_open(
     )
 
 
-def ranked_claimants(base: QuerySet[Claim] | None = None) -> QuerySet[Person]:
+def _ranked(kind: str, published_only: bool) -> list[tuple[int, int]]:
+    """(subject, tracked) of the INDEX_SIZE subjects with most claims tracked, and those
+    tied with the last of them (the caller orders ties by name), from ScorecardTotal."""
+    totals = ScorecardTotal.objects.filter(kind=kind)
+    if published_only:
+        totals = totals.filter(published=True)
+    tracked = [
+        (subject, n)
+        for subject, n in totals.order_by().values_list("subject").annotate(total=Sum("n"))
+        if n > 0
+    ]
+    tracked.sort(key=lambda row: -row[1])
+    if len(tracked) > INDEX_SIZE:
+        last = tracked[INDEX_SIZE - 1][1]
+        tracked = [row for row in tracked if row[1] >= last]
+    return tracked
+
+
+def ranked_claimants(base: QuerySet[Claim] | None = None) -> list[Person]:
     """Claimants by claims tracked (withdrawn left out), most first; with ``base``, only
-    its claims are tracked."""
-    counted = ~Q(claims__status=ClaimStatus.WITHDRAWN)
-    if base is not None:
-        counted &= Q(claims__in=base.values("pk"))
-    tracked = Count("claims", filter=counted)
-    return (
-        Person.objects.annotate(tracked=tracked)
-        .filter(tracked__gt=0)
-        .order_by("-tracked", "name")[:INDEX_SIZE]
-    )
+    its claims are tracked. From the kept totals for all claims and for the published
+    ones; counted live for any other ``base``."""
+    published_only = _published_only(base)
+    if published_only is None:
+        counted = ~Q(claims__status=ClaimStatus.WITHDRAWN)
+        if base is not None:
+            counted &= Q(claims__in=base.values("pk"))
+        return list(
+            Person.objects.annotate(tracked=Count("claims", filter=counted))
+            .filter(tracked__gt=0)
+            .order_by("-tracked", "name")[:INDEX_SIZE]
+        )
+    tracked = dict(_ranked(CountKind.CLAIMANT, published_only))
+    people = list(Person.objects.filter(pk__in=tracked))
+    for person in people:
+        person.tracked = tracked[person.pk]  # type: ignore[attr-defined]
+    people.sort(key=lambda p: (-tracked[p.pk], p.name))
+    return people[:INDEX_SIZE]
 
 
-def ranked_outlets() -> QuerySet[Outlet]:
-    """Outlets by claims tracked in their articles (withdrawn left out), most first."""
-    tracked = Count("articles__claims", filter=~Q(articles__claims__status=ClaimStatus.WITHDRAWN))
-    return (
-        Outlet.objects.annotate(tracked=tracked)
-        .filter(tracked__gt=0)
-        .order_by("-tracked", "name")[:INDEX_SIZE]
-    )
+def ranked_outlets() -> list[Outlet]:
+    """Outlets by claims tracked in their articles (withdrawn left out), most first, from
+    the kept totals."""
+    tracked = dict(_ranked(CountKind.OUTLET, False))
+    outlets = list(Outlet.objects.filter(pk__in=tracked))
+    for outlet in outlets:
+        outlet.tracked = tracked[outlet.pk]  # type: ignore[attr-defined]
+    outlets.sort(key=lambda o: (-tracked[o.pk], o.name))
+    return outlets[:INDEX_SIZE]
 
 
 def tags() -> QuerySet[Tag]:
