@@ -171,11 +171,7 @@ def claimant_card(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         form=FilterForm(
             request.GET,
             kind="claimant",
-            others=list(
-                Outlet.objects.filter(articles__claims__claimant=person)
-                .distinct()
-                .values_list("pk", "name")
-            ),
+            others=scorecards.outlets_of(person),
         ),
     )
     return render(request, "claims/scorecards/card.html", context)
@@ -197,11 +193,7 @@ def outlet_card(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         form=FilterForm(
             request.GET,
             kind="outlet",
-            others=list(
-                Person.objects.filter(claims__article__outlet=outlet)
-                .distinct()
-                .values_list("pk", "name")
-            ),
+            others=scorecards.claimants_of(outlet),
         ),
     )
     return render(request, "claims/scorecards/card.html", context)

@@ -61,6 +61,7 @@ from .models import (
     Person,
     ReasonCode,
     ScorecardCount,
+    ScorecardPair,
     ScorecardTotal,
     Tag,
     newsroom_today,
@@ -369,10 +370,11 @@ def kept_rows(kind: str, subject: int, published_only: bool, months: tuple[int, 
     )
     if published_only:
         counts = counts.filter(published=True)
+    # No GROUP BY: the rows are unique but for ``published``, and card_of adds them up.
     return list(
-        counts.order_by()
-        .values_list("status", "reason_code", "due_month", "open_due", "days_late")
-        .annotate(total=Sum("n"))
+        counts.order_by().values_list(
+            "status", "reason_code", "due_month", "open_due", "days_late", "n"
+        )
     )
 
 
@@ -489,6 +491,18 @@ def ranked_outlets() -> list[Outlet]:
         outlet.tracked = tracked[outlet.pk]  # type: ignore[attr-defined]
     outlets.sort(key=lambda o: (-tracked[o.pk], o.name))
     return outlets[:INDEX_SIZE]
+
+
+def outlets_of(person: Person) -> list[tuple[int, str]]:
+    """(pk, name) of the outlets that carried the claimant's tracked claims, by name."""
+    quoted = ScorecardPair.objects.filter(claimant=person.pk).values("outlet")
+    return list(Outlet.objects.filter(pk__in=quoted).values_list("pk", "name"))
+
+
+def claimants_of(outlet: Outlet) -> list[tuple[int, str]]:
+    """(pk, name) of the claimants of the outlet's tracked claims, by name."""
+    quoted = ScorecardPair.objects.filter(outlet=outlet.pk).values("claimant")
+    return list(Person.objects.filter(pk__in=quoted).values_list("pk", "name"))
 
 
 def tags() -> QuerySet[Tag]:

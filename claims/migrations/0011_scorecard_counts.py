@@ -7,7 +7,9 @@ from django.db import migrations, models
 
 # The SQL of claims.scorecard_counts.rebuild_statements as of this migration (a copy: a
 # migration imports no live code). One INSERT ... SELECT per table, so an upgraded
-# database has right counts at once.
+# database has right counts at once; ORDER BY kind, subject keeps each card's rows
+# together on disk, where the hash aggregate's order would scatter them (a card read
+# 3,757 heap pages for 5,277 rows).
 UNTIMED = 10_000_000
 KEY_SQL = {
     "postgresql": """
@@ -49,13 +51,26 @@ def fill(apps: Any, schema_editor: Any) -> None:
                 FROM claims_claim c JOIN articles_article a ON a.id = c.article_id
                 WHERE c.status <> 'withdrawn' AND a.outlet_id IS NOT NULL
             ) AS k
-            GROUP BY {COLUMNS}"""
+            GROUP BY {COLUMNS}
+            ORDER BY kind, subject"""
         )
         cursor.execute(
             """INSERT INTO claims_scorecardtotal (kind, subject, published, n)
             SELECT kind, subject, published, SUM(n) FROM claims_scorecardcount
             GROUP BY kind, subject, published"""
         )
+        cursor.execute(
+            """INSERT INTO claims_scorecardpair (claimant, outlet, n)
+            SELECT c.claimant_id, a.outlet_id, COUNT(*)
+            FROM claims_claim c JOIN articles_article a ON a.id = c.article_id
+            WHERE c.status <> 'withdrawn' AND c.claimant_id IS NOT NULL
+                AND a.outlet_id IS NOT NULL
+            GROUP BY c.claimant_id, a.outlet_id"""
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE claims_scorecardcount")
+            cursor.execute("ANALYZE claims_scorecardtotal")
+            cursor.execute("ANALYZE claims_scorecardpair")
 
 
 class Migration(migrations.Migration):
@@ -116,6 +131,30 @@ class Migration(migrations.Migration):
                             "days_late",
                         ),
                         name="scorecard_count_key",
+                    )
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="ScorecardPair",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("claimant", models.BigIntegerField()),
+                ("outlet", models.BigIntegerField()),
+                ("n", models.IntegerField()),
+            ],
+            options={
+                "indexes": [
+                    models.Index(fields=["outlet", "claimant"], name="scorecard_pair_outlet")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("claimant", "outlet"), name="scorecard_pair_key"
                     )
                 ],
             },
