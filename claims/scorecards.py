@@ -14,17 +14,18 @@ The counting rules, from PRODUCT.md's vocabulary:
   fulfilled) that were fulfilled. Unresolvable and void settled nothing, so they are out of
   the share; partly fulfilled is counted as settled but not as true.
 
-Queries and indexes. A card is three queries over the claims of one claimant or outlet:
-one ``aggregate()`` of conditional ``COUNT(*) FILTER (WHERE ...)`` (every bucket in one
-scan), one ``values_list`` of the late claims' two dates (the median is taken in Python:
-SQLite has no percentile, and late claims are few), and one ``GROUP BY`` month and status
-for the chart. A claimant's card is served by the ``claim_claimant_status`` index (claimant,
-status); its rows still have to be read for the dates, so the cost grows with the claimant's
-claims. An outlet's card joins through articles (``article__outlet``), served by the
-article's outlet foreign-key index and ``claims_claim.article_id``; the index pages are a
-``GROUP BY`` over all claims. Neither has been measured on the 1M-claim data set yet: if
-the 20 ms target of issue 12 is missed, counts kept by the services in the same
-transaction are the next step (left to do).
+Which path serves what. Without a filter that needs the claims themselves, a card is read
+from the counts the services keep (claims.scorecard_counts, ``ScorecardCount``): one indexed
+read of the subject's rows (5,277 for the biggest claimant of the 1M-claim set: 1-7 ms),
+added up in Python by ``card_of``. That covers the staff cards, the public ones
+(``base`` is ``claims.public.published_claims()``: only the rows of published claims) and
+due-date ranges of whole months. A tag, a claim type, a day-precise due-date range, the
+other kind's filter (an outlet on a claimant's card) or any other ``base`` counts live:
+one ``GROUP BY status, reason, month, open due day, days late`` pass over the claims
+(``live_rows``), fed to the same ``card_of``, so both paths give the same card. The ranked
+indexes read ``ScorecardTotal`` (two rows per subject at most) for all claims and for the
+published ones; a card's filter choices read ``ScorecardPair``. bench/README.md has the
+figures (issue 12, "Measured").
 """
 
 from __future__ import annotations
