@@ -8,7 +8,7 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Claims"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save, pre_save
+        from django.db.models.signals import post_delete, post_save, pre_save
 
         from articles.extensions import (
             ArticleListColumn,
@@ -44,6 +44,7 @@ class ClaimsConfig(AppConfig):
         # Claims saved as instances keep the scorecard counts (claims.scorecard_counts).
         pre_save.connect(_claim_saving, sender=Claim, dispatch_uid="claims.claim_counts")
         post_save.connect(_claim_counted, sender=Claim, dispatch_uid="claims.claim_counts")
+        post_delete.connect(_claim_deleted, sender=Claim, dispatch_uid="claims.claim_counts")
         pre_save.connect(_article_saving, sender=Article, dispatch_uid="claims.article_outlet")
         post_save.connect(_article_saved, sender=Article, dispatch_uid="claims.article_outlet")
 
@@ -104,3 +105,9 @@ def _claim_counted(
         from .scorecard_counts import claim_saved
 
         claim_saved(instance, created)
+
+
+def _claim_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from .scorecard_counts import claim_deleted
+
+    claim_deleted(instance)

@@ -282,6 +282,15 @@ def claim_saved(claim: Claim, created: bool) -> None:
         count_change(before, counted_key(claim, outlet_id))
 
 
+def claim_deleted(claim: Claim) -> None:
+    """post_delete of a Claim (the admin, a test): its count goes. Claims are rarely
+    deleted (their timeline protects them), but a deleted one must not stay counted."""
+    outlet_id = (
+        Article.objects.filter(pk=claim.article_id).values_list("outlet_id", flat=True).first()
+    )
+    count_change(counted_key(claim, outlet_id), None)
+
+
 def lock_outlet(article_id: int) -> int | None:
     """The outlet of the article, its row locked (FOR NO KEY UPDATE) until the
     transaction ends, so that the outlet counted is the outlet the claim has: an outlet

@@ -9,6 +9,7 @@ import contextlib
 import datetime as dt
 import random
 import statistics
+import threading
 from collections.abc import Iterable
 
 import pytest
@@ -33,6 +34,7 @@ from claims.models import (
 from claims.public import published_claims
 from claims.scorecard_counts import COUNT_KEY, rebuild
 from claims.scorecards import OUTCOMES, Filters, Month, Scorecard
+from tests.claims.sweeping import race
 from tests.factories import ArticleFactory, ClaimFactory, OutletFactory, PersonFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -358,6 +360,43 @@ def test_a_claim_saved_as_an_instance_as_the_admin_does_is_counted(article, edit
     claim.article = ArticleFactory(outlet=OutletFactory(name="Evening Post"))
     claim.save()
     assert_kept_counts_right()
+
+
+def test_a_deleted_claim_is_no_longer_counted() -> None:
+    claim = ClaimFactory()
+    ClaimFactory(claimant=claim.claimant)
+    claim.delete()
+    assert_kept_counts_right()
+    assert ScorecardTotal.objects.get(kind="claimant").n == 1
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_changes_of_one_claimants_claims_lose_no_count(editor) -> None:
+    article = ArticleFactory(outlet=OutletFactory(name="Daily Bugle"))
+    claims = [log(article, editor) for _ in range(6)]
+    claims += [log(ArticleFactory(outlet=article.outlet), editor) for _ in range(2)]
+    queue = iter(claims[:6])
+    lock = threading.Lock()
+
+    def change() -> None:
+        with lock:
+            claim = next(queue, None)
+        if claim is None:  # the last thread moves the article the claims are in
+            save_article_form(article=article, outlet_name="Morning Star", by=editor)
+            return
+        services.resolve_claim(
+            claim=claim, by=editor, version=claim.version, status="fulfilled", outcome_date=DUE
+        )
+
+    race(7, change)
+    assert_kept_counts_right()
+    card = scorecards.claimant_card(claims[0].claimant, Filters(), TODAY)
+    assert (card.counts["fulfilled"], card.counts["open"]) == (6, 2)
+    assert [(o.name, o.tracked) for o in scorecards.ranked_outlets()] == [
+        ("Morning Star", 6),
+        ("Daily Bugle", 2),
+    ]
 
 
 def test_adding_evidence_changes_no_count(article, editor) -> None:
