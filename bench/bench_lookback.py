@@ -3,12 +3,14 @@
     .venv/bin/python bench/bench_lookback.py [--database-url URL] [--duration 10]
         [--publish-modulo 300] [--no-explain] [--no-staff] [--no-public]
 
-1. Database: the biggest claimant's card (claims.scorecards.claimant_card and still_open,
-   as the view calls them), ranked_claimants() and ranked_outlets(). Captures the SQL each
+1. Database: the biggest claimant's card (claims.scorecards.claimant_card, still_open and
+   the filter form's outlets_of, as the view calls them), the biggest outlet's card
+   (outlet_card, claimants_of), ranked_claimants() and ranked_outlets(). Captures the SQL each
    sends and runs it under EXPLAIN (ANALYZE, BUFFERS) --repeat times: execution time per
    statement and summed, the scan nodes on claims_claim. Target < 20 ms each.
 2. Staff pages under load: gunicorn (--workers) with an editor's session, wrk at
-   --staff-connections (10) on the biggest claimant's scorecard and the outlet index.
+   --staff-connections (10) on the biggest claimant's scorecard, the outlet index and the
+   claimant index.
    Target p95 < 150 ms.
 3. Public pages: publishes claims first (UPDATE claims_claim SET published_at = now(),
    updated_at = now() WHERE id % --publish-modulo = 0 AND published_at IS NULL; printed),
@@ -89,6 +91,7 @@ def explain(statements: list[tuple[str, Any]], repeat: int, show: bool) -> dict[
 def database_part(args: argparse.Namespace) -> dict[str, Any]:
     from django.db.models import Count, Q
 
+    from articles.models import Outlet
     from claims import scorecards
     from claims.models import ClaimStatus, Person
     from claims.scorecards import Filters
@@ -101,9 +104,21 @@ def database_part(args: argparse.Namespace) -> dict[str, Any]:
     assert person is not None
     log(f"biggest claimant: {person.name} (pk {person.pk}), {person.n} claims tracked")
     filters = Filters(claimant=person.pk)
+    outlet = (
+        Outlet.objects.annotate(
+            n=Count("articles__claims", filter=~Q(articles__claims__status=ClaimStatus.WITHDRAWN))
+        )
+        .order_by("-n")
+        .first()
+    )
+    assert outlet is not None
+    log(f"biggest outlet: {outlet.name} (pk {outlet.pk}), {outlet.n} claims tracked")
     runs = {
         "claimant_card": lambda: scorecards.claimant_card(person, filters),
         "still_open": lambda: scorecards.still_open(person, filters),
+        "outlets_of": lambda: scorecards.outlets_of(person),
+        "outlet_card": lambda: scorecards.outlet_card(outlet, Filters(outlet=outlet.pk)),
+        "claimants_of": lambda: scorecards.claimants_of(outlet),
         "ranked_claimants": lambda: list(scorecards.ranked_claimants()),
         "ranked_outlets": lambda: list(scorecards.ranked_outlets()),
     }
@@ -225,6 +240,12 @@ def main() -> None:
                         "outlets",
                         "outlet index",
                         "/scorecards/outlets/",
+                        check=lambda b: "" if b"login" not in b[:2000].lower() else "login page?",
+                    ),
+                    Endpoint(
+                        "people",
+                        "claimant index",
+                        "/scorecards/",
                         check=lambda b: "" if b"login" not in b[:2000].lower() else "login page?",
                     ),
                 ]

@@ -849,3 +849,103 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.event_id} to endpoint {self.endpoint_id}"
+
+
+class CountKind(models.TextChoices):
+    CLAIMANT = "claimant", "Claimant"
+    OUTLET = "outlet", "Outlet"
+
+
+# ScorecardCount.days_late of a claim that has no days late (not fulfilled, or undated, or
+# without an outcome date): a sentinel, not NULL, so that the unique key (and with it the
+# upsert's ON CONFLICT) matches; no two dates are 10 million days apart.
+UNTIMED = 10_000_000
+
+
+class ScorecardCount(models.Model):
+    """How many claims of one claimant (or outlet) share one scorecard key, kept by
+    claims.scorecard_counts in the same transaction as every change to a claim.
+
+    A card is one indexed read of these rows instead of an aggregate over the claims
+    (bench/README.md, issue 12). Withdrawn claims have no row. ``due_month`` is YYYYMM
+    (0: no due date); ``open_due`` is YYYYMMDD of an open claim's due date (0 for the
+    rest), since "overdue" moves with today; ``days_late`` is outcome minus due date of a
+    fulfilled claim with both (UNTIMED otherwise): a histogram the median comes from.
+    ``subject`` is a Person or Outlet pk, by ``kind``; a row at n = 0 is deleted.
+    """
+
+    kind = models.CharField(max_length=8, choices=CountKind)
+    subject = models.BigIntegerField()
+    published = models.BooleanField()
+    status = models.CharField(max_length=20, choices=ClaimStatus)
+    reason_code = models.CharField(max_length=12, blank=True)
+    due_month = models.IntegerField()
+    open_due = models.IntegerField()
+    days_late = models.IntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            # The upsert's ON CONFLICT target; its index (kind, subject, ...) also serves
+            # a card's "WHERE kind = %s AND subject = %s".
+            models.UniqueConstraint(
+                fields=[
+                    "kind",
+                    "subject",
+                    "published",
+                    "status",
+                    "reason_code",
+                    "due_month",
+                    "open_due",
+                    "days_late",
+                ],
+                name="scorecard_count_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject}: {self.n} {self.status}"
+
+
+class ScorecardTotal(models.Model):
+    """Claims tracked per claimant (or outlet), published or not: the ranked indexes read
+    these (at most two rows per subject) instead of summing ScorecardCount."""
+
+    kind = models.CharField(max_length=8, choices=CountKind)
+    subject = models.BigIntegerField()
+    published = models.BooleanField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            # The upsert's ON CONFLICT target and the ranked index's "WHERE kind = %s".
+            models.UniqueConstraint(
+                fields=["kind", "subject", "published"], name="scorecard_total_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject}: {self.n} tracked"
+
+
+class ScorecardPair(models.Model):
+    """Claims tracked per claimant in each outlet: a card's filter form offers the
+    outlets a claimant was quoted in (and the claimants of an outlet) from these rows,
+    where a join over the claims took 530 ms for the biggest claimant (bench/README.md)."""
+
+    claimant = models.BigIntegerField()
+    outlet = models.BigIntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            # The upsert's ON CONFLICT target and a claimant card's outlets.
+            models.UniqueConstraint(fields=["claimant", "outlet"], name="scorecard_pair_key"),
+        ]
+        indexes = [
+            # An outlet card's claimants.
+            models.Index(fields=["outlet", "claimant"], name="scorecard_pair_outlet"),
+        ]
+
+    def __str__(self) -> str:
+        return f"claimant {self.claimant} in outlet {self.outlet}: {self.n}"

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.views.decorators.http import require_safe
 
 from articles.models import Outlet
@@ -43,20 +44,35 @@ def _meter(card: Scorecard) -> list[dict[str, Any]]:
 def _months(card: Scorecard) -> dict[str, Any]:
     """Bars per month due, stacked by status, y from the top of a CHART_HEIGHT box."""
     tallest = max((m.total for m in card.months), default=0)
+    statuses = [str(s) for s in scorecards.OUTCOMES] + ["open"]
     bars = []
     for i, month in enumerate(card.months):
         y = float(CHART_HEIGHT)
         stack = []
+        # Labels and coordinates as text here, once per bar: as template filters they were
+        # most of a large card's rendering (65 months: ~1,200 filter calls).
+        label = date_format(month.month, "M Y")
         for bucket, n in month.counts.items():
             height = CHART_HEIGHT * n / tallest if tallest else 0
             y -= height
             if n:
-                stack.append({"bucket": bucket, "n": n, "y": y, "height": height})
-        bars.append({"month": month, "x": i * (BAR_WIDTH + BAR_GAP), "stack": stack})
+                stack.append({"bucket": bucket, "n": n, "y": f"{y:.2f}", "height": f"{height:.2f}"})
+        bars.append(
+            {
+                "month": month,
+                "x": i * (BAR_WIDTH + BAR_GAP),
+                "stack": stack,
+                "label": label,
+                "short": date_format(month.month, "m/y"),
+                "long": date_format(month.month, "F Y"),
+                "cells": [month.counts.get(s) for s in statuses],
+            }
+        )
     return {
         "bars": bars,
         "width": max(len(bars) * (BAR_WIDTH + BAR_GAP), BAR_WIDTH),
         "height": CHART_HEIGHT,
+        "label_y": CHART_HEIGHT + 14,
         "bar_width": BAR_WIDTH,
         "tallest": tallest,
         "statuses": [(str(s), str(s.label)) for s in scorecards.OUTCOMES] + [("open", "Open")],
@@ -171,11 +187,7 @@ def claimant_card(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         form=FilterForm(
             request.GET,
             kind="claimant",
-            others=list(
-                Outlet.objects.filter(articles__claims__claimant=person)
-                .distinct()
-                .values_list("pk", "name")
-            ),
+            others=scorecards.outlets_of(person),
         ),
     )
     return render(request, "claims/scorecards/card.html", context)
@@ -197,11 +209,7 @@ def outlet_card(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         form=FilterForm(
             request.GET,
             kind="outlet",
-            others=list(
-                Person.objects.filter(claims__article__outlet=outlet)
-                .distinct()
-                .values_list("pk", "name")
-            ),
+            others=scorecards.claimants_of(outlet),
         ),
     )
     return render(request, "claims/scorecards/card.html", context)

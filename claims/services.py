@@ -45,6 +45,7 @@ from .models import (
     newsroom_today,
 )
 from .quotes import find_quote
+from .scorecard_counts import count_change, counted_key, lock_outlet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -161,13 +162,23 @@ def _bump(*, claim: Claim, version: int, fields: dict[str, Any]) -> Claim:
 
     The conditional UPDATE is the lock: of two reviewers submitting against the same
     version, exactly one matches a row; the other gets VersionConflict.
+    The scorecard counts move with it (claims.scorecard_counts), in the caller's
+    transaction: the claim as it was at `version` is read first, after locking its
+    article's row (an outlet change moves the article's counts under that lock; the same
+    order everywhere, article then claim, so the two never deadlock).
     """
-    updated = Claim.objects.filter(pk=claim.pk, version=version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **fields
-    )
+    outlet_id = lock_outlet(claim.article_id)
+    before = Claim.objects.filter(pk=claim.pk, version=version).first()
+    updated = 0
+    if before is not None:
+        updated = Claim.objects.filter(pk=claim.pk, version=version).update(
+            version=F("version") + 1, updated_at=timezone.now(), **fields
+        )
     if updated != 1:
         raise VersionConflict(Claim.objects.get(pk=claim.pk), version)
     claim.refresh_from_db()
+    assert before is not None
+    count_change(counted_key(before, outlet_id), counted_key(claim, outlet_id))
     return claim
 
 
@@ -312,6 +323,7 @@ def create_claim(
     else:
         quote_start = quote_end = None
     with transaction.atomic():
+        # Counted by claims.scorecard_counts.claim_saved (post_save) in this transaction.
         claim = Claim.objects.create(
             article=article,
             statement=statement.strip(),
