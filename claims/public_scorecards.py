@@ -37,21 +37,34 @@ class Ranked:
     tracked: int
 
 
-def ranked_outlets() -> list[Ranked]:
-    """Outlets by published claims tracked (withdrawn left out), most first: the public
-    twin of scorecards.ranked_outlets, grouped over the published claims only."""
+def _ranked(field: str, model: type[Person] | type[Outlet]) -> list[Ranked]:
+    """Claimants or outlets (`field` of a claim) by published claims tracked (withdrawn
+    left out), most first, ties by name. One GROUP BY over the published claims (index
+    claim_published), not over every claim as the staff index counts: on the 1M-claim set
+    with 3,333 published the page renders in 40 ms instead of 1.4 s, and it is rendered
+    again after any claim changes (bench/README.md, "Public pages")."""
     rows = (
         published_claims()
         .exclude(status=ClaimStatus.WITHDRAWN)
-        .values("article__outlet")
+        .filter(**{f"{field}__isnull": False})
+        .values(field)
         .annotate(tracked=Count("pk"))
-        .filter(article__outlet__isnull=False)
-        .order_by("-tracked", "article__outlet")[: scorecards.INDEX_SIZE]
+        .order_by()
     )
-    counts = {row["article__outlet"]: row["tracked"] for row in rows}
-    names = dict(Outlet.objects.filter(pk__in=counts).values_list("pk", "name"))
+    counts = {row[field]: row["tracked"] for row in rows}
+    # Every group is read (a few thousand at most) so that ties are ranked by name, as
+    # the staff index ranks them.
+    names = dict(model.objects.filter(pk__in=counts).values_list("pk", "name"))
     ranked = [Ranked(pk, names[pk], n) for pk, n in counts.items()]
-    return sorted(ranked, key=lambda r: (-r.tracked, r.name))
+    return sorted(ranked, key=lambda r: (-r.tracked, r.name))[: scorecards.INDEX_SIZE]
+
+
+def ranked_claimants() -> list[Ranked]:
+    return _ranked("claimant", Person)
+
+
+def ranked_outlets() -> list[Ranked]:
+    return _ranked("article__outlet", Outlet)
 
 
 def _public_tags() -> list[tuple[str, str]]:
@@ -92,7 +105,7 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "public/scorecards/index.html",
         _context(
-            rows=scorecards.ranked_claimants(published_claims()),
+            rows=ranked_claimants(),
             kind="claimant",
             index_size=scorecards.INDEX_SIZE,
         ),
