@@ -190,8 +190,9 @@ def public_page(
             found = state(request, *args, **kwargs)
             if found is None:
                 return view(request, *args, **kwargs)
+            # The whole address: the feed's links are absolute, made from the request's host.
             digest = hashlib.sha256(
-                f"{request.get_full_path()}|{found.key}|{PAGES_REVISION}".encode()
+                f"{request.build_absolute_uri()}|{found.key}|{PAGES_REVISION}".encode()
             ).hexdigest()[:32]
             etag = f'"{digest}"'
             modified = int(found.modified.timestamp())

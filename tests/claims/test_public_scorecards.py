@@ -139,7 +139,7 @@ def test_a_public_claim_page_links_its_claimants_scorecard(editor) -> None:
 def test_an_id_past_the_database_integers_answers_404() -> None:
     huge = 10**20
     anonymous = Client()
-    for name in ("public:claimant_card", "public:outlet_card", "public:article"):
+    for name in ("public:claimant_card", "public:outlet_card", "public:article", "public:claim"):
         assert anonymous.get(reverse(name, args=[huge])).status_code == 404, name
 
 
