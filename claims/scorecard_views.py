@@ -268,4 +268,9 @@ def scorecard_claims_csv(request: HtmxHttpRequest) -> HttpResponse | StreamingHt
     claims = counted_claims(request).order_by("id")
     bucket = slugify(request.GET.get("count", "all"))
     filename = f"scorecard-{bucket}-{newsroom_today().isoformat()}.csv"
+    if request.method == "HEAD":
+        # The headers alone (link checkers), as the dashboard's CSV: no query, no body.
+        head = HttpResponse(content_type=exports.CSV_CONTENT_TYPE)
+        head["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return head
     return exports.csv_response(claims, filename=filename)
