@@ -70,9 +70,6 @@ PAGES_REVISION = "3"
 SETTLE_SECONDS = 300
 BUCKET_SECONDS = 30
 PUBLIC_CACHE = "public"
-# The states read in this process in the last PUBLIC_STATE_SECONDS: (read at, state).
-_states: dict[str, tuple[float, PageState]] = {}
-STATES_KEPT = 10_000
 
 PUBLIC_PAGE_SIZE = 50
 # An id past this is no row: a foreign-key filter with it raises OverflowError on SQLite.
@@ -110,6 +107,11 @@ class PageState:
 
     key: str
     modified: dt.datetime
+
+
+# The states read in this process in the last PUBLIC_STATE_SECONDS: (read at, state).
+_states: dict[str, tuple[float, PageState]] = {}
+STATES_KEPT = 10_000
 
 
 def _recent(name: str, read: Callable[[], PageState | None]) -> PageState | None:
