@@ -288,8 +288,13 @@ class PublicResolutionsFeed(ResolutionsFeed):
 
     subtitle = "Published claims resolved, newest first."
 
+    # Absolute from SITE_URL, as the ClaimReview's: left relative, Django would complete
+    # them with the request's host, and the kept feed would depend on who asked how.
     def link(self) -> str:
-        return reverse("public:claims")
+        return _site_url(reverse("public:claims"))
+
+    def feed_url(self) -> str:
+        return _site_url(reverse("public:feed_atom"))
 
     def get_object(self, request: HttpRequest) -> QuerySet[Claim]:  # type: ignore[override]
         from .public import published_claims  # claims.public imports nothing from here
@@ -300,4 +305,4 @@ class PublicResolutionsFeed(ResolutionsFeed):
         return item.public_note
 
     def item_link(self, item: Claim) -> str:
-        return reverse("public:claim", args=[item.pk])
+        return _site_url(reverse("public:claim", args=[item.pk]))

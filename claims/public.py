@@ -192,9 +192,10 @@ def public_page(
             found = state(request, *args, **kwargs)
             if found is None:
                 return view(request, *args, **kwargs)
-            # The whole address: the feed's links are absolute, made from the request's host.
+            # The path, not the host: public pages make absolute addresses from SITE_URL
+            # only (the feed too), so one ETag holds whichever name the site is reached by.
             digest = hashlib.sha256(
-                f"{request.build_absolute_uri()}|{found.key}|{PAGES_REVISION}".encode()
+                f"{request.get_full_path()}|{found.key}|{PAGES_REVISION}".encode()
             ).hexdigest()[:32]
             etag = f'"{digest}"'
             modified = int(found.modified.timestamp())

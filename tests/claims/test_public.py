@@ -283,7 +283,11 @@ def test_the_public_feed_has_published_resolutions_with_their_public_note(
     )
     assert entry.findtext(f"{ATOM}summary") == "The summit was called off on 1 March."
     link = entry.find(f"{ATOM}link")
-    assert link is not None and link.get("href", "").endswith(f"/public/claims/{claim.pk}/")
+    assert (
+        link is not None and link.get("href") == f"https://claims.example/public/claims/{claim.pk}/"
+    )
+    # Addresses from SITE_URL, whatever host the request named: one feed for every name.
+    assert "testserver" not in response.content.decode()
     body = response.content.decode()
     assert "QUUX" not in body and "ZORK" not in body and unpublished.statement not in body
     # Linked from every public page; the secret-address feeds are unchanged.
