@@ -15,8 +15,9 @@
 3. Public pages: publishes claims first (UPDATE claims_claim SET published_at = now(),
    updated_at = now() WHERE id % --publish-modulo = 0 AND published_at IS NULL; printed),
    then gunicorn with PUBLIC_PAGES=true and wrk at --public-connections (50), anonymous, on
-   /livez, a published resolved claim's public page (plain and with If-None-Match: the 304)
-   and the public claims list. Targets: throughput >= 50% of /livez's, p95 < 20 ms.
+   /livez, a published resolved claim's public page (plain and with If-None-Match: the 304),
+   the public claims list, the biggest published claimant's public scorecard, the public
+   claimant index and the public feed. Targets: throughput >= 50% of /livez's, p95 < 20 ms.
 
 Refuses SQLite and an unmigrated database (bench/harness.py). Changes nothing but
 published_at/updated_at of the published claims, and a session it deletes at the end.
@@ -272,6 +273,20 @@ def main() -> None:
 
             claim = public.published_claims().filter(status__in=OUTCOMES).order_by("id").first()
             assert claim is not None
+            published = (
+                public.published_claims()
+                .exclude(status=ClaimStatus.WITHDRAWN)
+                .values("claimant")
+                .annotate(n=Count("pk"))
+                .filter(claimant__isnull=False)
+                .order_by("-n")
+                .first()
+            )
+            assert published is not None
+            log(
+                f"biggest published claimant: pk {published['claimant']}, "
+                f"{published['n']} published claims"
+            )
             collectstatic(env)
             penv = {**env, "PUBLIC_PAGES": "true"}
             import http.client
@@ -306,6 +321,19 @@ def main() -> None:
                     headers={"If-None-Match": etag},
                 ),
                 Endpoint("list", "public claims list", "/public/claims/"),
+                Endpoint(
+                    "pcard",
+                    "public scorecard, biggest published claimant",
+                    f"/public/scorecards/people/{published['claimant']}/",
+                    check=lambda b: "" if b"<svg" in b else "no SVG meter",
+                ),
+                Endpoint("pindex", "public claimant index", "/public/scorecards/"),
+                Endpoint(
+                    "feed",
+                    "public Atom feed",
+                    "/public/resolutions.atom",
+                    check=lambda b: "" if b"<entry>" in b else "no entry",
+                ),
             ]
             log(
                 f"public pages, {args.public_connections} connections, {args.duration} s each, "

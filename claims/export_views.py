@@ -1,5 +1,6 @@
 """Thin views over claims.exports: the CSV download, the settings page with the feed
-addresses, and the two feeds (public addresses, opened by their secret alone)."""
+addresses, the two feeds (public addresses, opened by their secret alone) and, with
+settings.PUBLIC_PAGES on, the public feed of resolutions."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -11,6 +12,7 @@ from config.http import HtmxHttpRequest
 from . import exports
 from .dashboard import Dashboard
 from .models import Claim, FeedKind, FeedToken, newsroom_today
+from .public import many_claims_state, public_page
 
 
 @require_safe
@@ -85,3 +87,6 @@ def feed_ical(request: HtmxHttpRequest, token: str) -> HttpResponse:
 
 
 feed_atom = login_not_required(require_safe(exports.ResolutionsFeed()))
+public_feed_atom = login_not_required(
+    require_safe(public_page(many_claims_state)(exports.PublicResolutionsFeed()))
+)

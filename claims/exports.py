@@ -275,3 +275,34 @@ class ResolutionsFeed(Feed):
 
     def item_updateddate(self, item: Claim) -> dt.datetime | None:
         return item.resolved_at
+
+
+class PublicResolutionsFeed(ResolutionsFeed):
+    """The public feed of resolutions (settings.PUBLIC_PAGES): published claims only, each
+    with its public note and a link to its public page; nothing else of the claim (not
+    the internal outcome note, not who resolved it). Served by claims.public.public_page."""
+
+    # A method, not the base class's string: the newsroom's name is a setting.
+    def title(self) -> str:  # type: ignore[override]
+        return f"{settings.NEWSROOM_NAME}: resolutions"
+
+    subtitle = "Published claims resolved, newest first."
+
+    # Absolute from SITE_URL, as the ClaimReview's: left relative, Django would complete
+    # them with the request's host, and the kept feed would depend on who asked how.
+    def link(self) -> str:
+        return _site_url(reverse("public:claims"))
+
+    def feed_url(self) -> str:
+        return _site_url(reverse("public:feed_atom"))
+
+    def get_object(self, request: HttpRequest) -> QuerySet[Claim]:  # type: ignore[override]
+        from .public import published_claims  # claims.public imports nothing from here
+
+        return published_claims()
+
+    def item_description(self, item: Claim) -> str:
+        return item.public_note
+
+    def item_link(self, item: Claim) -> str:
+        return _site_url(reverse("public:claim", args=[item.pk]))

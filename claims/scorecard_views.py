@@ -7,10 +7,11 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
 from articles.models import Outlet
@@ -18,7 +19,7 @@ from config.auth import role_required
 from config.http import HtmxHttpRequest
 from config.paging import Keyset, split_page
 
-from . import scorecards
+from . import exports, scorecards
 from .models import Claim, ClaimType, Person, newsroom_today
 from .scorecards import Filters, Scorecard
 
@@ -93,14 +94,21 @@ class FilterForm(forms.Form):
     outlet = forms.ChoiceField(required=False)
     claimant = forms.ChoiceField(required=False)
 
-    def __init__(self, data: Any, *, kind: str, others: list[tuple[Any, str]]) -> None:
+    def __init__(
+        self,
+        data: Any,
+        *,
+        kind: str,
+        others: list[tuple[Any, str]],
+        tags: list[tuple[str, str]] | None = None,
+    ) -> None:
+        """`others`: the outlets (of a claimant's card) or claimants (of an outlet's) to
+        offer; `tags`: (slug, name) to offer, every tag by default (the public cards pass
+        only the published claims' own)."""
         super().__init__(data)
-        self.fields["tag"].choices = (  # type: ignore[attr-defined]
-            [
-                ("", "Any tag"),
-                *((t.slug, t.name) for t in scorecards.tags()),
-            ]
-        )
+        if tags is None:
+            tags = [(t.slug, t.name) for t in scorecards.tags()]
+        self.fields["tag"].choices = [("", "Any tag"), *tags]  # type: ignore[attr-defined]
         self.fields["type"].choices = [("", "Any type"), *ClaimType.choices]  # type: ignore[attr-defined]
         other = "outlet" if kind == "claimant" else "claimant"
         del self.fields[kind]
@@ -215,18 +223,24 @@ def outlet_card(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, "claims/scorecards/card.html", context)
 
 
+def counted_claims(request: HttpRequest, base: QuerySet[Claim] | None = None) -> QuerySet[Claim]:
+    """The claims one count of a card counts (`count` and the card's filters, from the
+    query string), unordered. 404 for an unknown count."""
+    condition = scorecards.bucket_filter(request.GET.get("count", "all"), newsroom_today())
+    if condition is None:
+        raise Http404("No such count.")
+    return scorecards.scored_claims(Filters.from_query(request.GET), base).filter(condition)
+
+
 def count_claims_context(
     request: HttpRequest, base: QuerySet[Claim] | None = None
 ) -> dict[str, Any]:
     """The claims one count of a card counts, paged by id: the staff page's and (with
     `base`, the published claims) the public page's context. 404 for an unknown count."""
     bucket = request.GET.get("count", "all")
-    condition = scorecards.bucket_filter(bucket, newsroom_today())
-    if condition is None:
-        raise Http404("No such count.")
     filters = Filters.from_query(request.GET)
     keyset = Keyset()
-    claims = scorecards.scored_claims(filters, base).filter(condition)
+    claims = counted_claims(request, base)
     after = keyset.after(request.GET.get("after", ""))
     if after is not None:
         claims = claims.filter(after)
@@ -248,5 +262,23 @@ def count_claims_context(
 @role_required("claims.view_claim")
 def scorecard_claims(request: HtmxHttpRequest) -> HttpResponse:
     """The claims one count of a card counts, paged by id."""
-    context = {**count_claims_context(request), "ns": "claims"}
+    # The whole list, not this page of it: the CSV link leaves the cursor out.
+    query = request.GET.copy()
+    query.pop("after", None)
+    context = {**count_claims_context(request), "ns": "claims", "csv_query": query.urlencode()}
     return render(request, "claims/scorecards/claims.html", context)
+
+
+@require_safe
+@role_required("claims.view_claim")
+def scorecard_claims_csv(request: HtmxHttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The list behind one count, all of it (not one page), with its filters, as CSV."""
+    claims = counted_claims(request).order_by("id")
+    bucket = slugify(request.GET.get("count", "all"))
+    filename = f"scorecard-{bucket}-{newsroom_today().isoformat()}.csv"
+    if request.method == "HEAD":
+        # The headers alone (link checkers), as the dashboard's CSV: no query, no body.
+        head = HttpResponse(content_type=exports.CSV_CONTENT_TYPE)
+        head["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return head
+    return exports.csv_response(claims, filename=filename)

@@ -47,6 +47,9 @@ urlpatterns += [
     path("scorecards/people/<int:pk>/", scorecard_views.claimant_card, name="claimant_card"),
     path("scorecards/outlets/<int:pk>/", scorecard_views.outlet_card, name="outlet_card"),
     path("scorecards/claims/", scorecard_views.scorecard_claims, name="scorecard_claims"),
+    path(
+        "scorecards/claims.csv", scorecard_views.scorecard_claims_csv, name="scorecard_claims_csv"
+    ),
 ]
 
 # Exports and feeds (issue 12): the feeds open by their secret alone (login_not_required).

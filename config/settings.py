@@ -68,6 +68,11 @@ NEWSROOM_NAME = env("NEWSROOM_NAME", "Claimtrack")
 NEWSROOM_URL = env("NEWSROOM_URL", SITE_URL).rstrip("/")
 # How long browsers and shared caches keep a public page before revalidating it.
 PUBLIC_MAX_AGE_SECONDS = env_int("PUBLIC_MAX_AGE_SECONDS", 300)
+# How long a process reuses what a public page depends on (a claim's version, the latest
+# change to any claim) before reading it again: a change shows on the public pages this
+# much later at most (plus PUBLIC_MAX_AGE_SECONDS in caches in front). 0 reads it on every
+# request (one query).
+PUBLIC_STATE_SECONDS = env_int("PUBLIC_STATE_SECONDS", 1)
 # How often an open dashboard refreshes its counters.
 DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 60)
 
@@ -174,6 +179,16 @@ CACHES = {
         + ("locmem.LocMemCache" if env_bool("LOCAL_CACHE", not DEBUG) else "dummy.DummyCache"),
         "LOCATION": "claimtrack-local",
         "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
+    # Per process as "local", for the rendered public pages (claims.public.public_page),
+    # keyed by their ETag: a page is rendered once per process per state of what it shows.
+    # Apart from "local" so a crawler walking every public claim cannot push the dashboard
+    # rows out; pages are 5-60 KB, so 1,000 of them stay under ~60 MB per process.
+    "public": {
+        "BACKEND": "django.core.cache.backends."
+        + ("locmem.LocMemCache" if env_bool("LOCAL_CACHE", not DEBUG) else "dummy.DummyCache"),
+        "LOCATION": "claimtrack-public",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PUBLIC_CACHE_ENTRIES", 1000)},
     },
 }
 

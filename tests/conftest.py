@@ -97,8 +97,16 @@ def _local_cache(settings) -> None:
     settings.CACHES = {
         **settings.CACHES,
         "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "public": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tests-public",
+        },
     }
     caches["local"].clear()
+    caches["public"].clear()
+    # Public pages read their state on every request, so a change shows at once (a state
+    # kept for a second is tested in tests/claims/test_public.py).
+    settings.PUBLIC_STATE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

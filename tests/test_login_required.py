@@ -27,6 +27,8 @@ EXEMPT = {
     "public:claimant_card",
     "public:outlet_card",
     "public:scorecard_claims",
+    "public:outlet_scorecards",
+    "public:feed_atom",
     "claims:feed_ical",
     "claims:feed_atom",
 }

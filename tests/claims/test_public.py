@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.test import Client
@@ -16,6 +17,7 @@ from tests.factories import ArticleFactory, ClaimFactory, EvidenceFactory, UserF
 
 pytestmark = pytest.mark.django_db
 
+ATOM = "{http://www.w3.org/2005/Atom}"
 LD_JSON = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
 
@@ -87,9 +89,13 @@ def test_every_public_page_shows_no_internal_field(anonymous, editor) -> None:
         reverse("public:claims"),
         reverse("public:article", args=[claim.article_id]),
         reverse("public:scorecards"),
+        reverse("public:outlet_scorecards"),
         reverse("public:claimant_card", args=[claim.claimant_id]),
+        reverse("public:claimant_card", args=[claim.claimant_id])
+        + "?due_from=2026-01-01&due_to=2026-12-31&type=promise&outlet=1&tag=x",
         reverse("public:outlet_card", args=[claim.article.outlet_id]),
         reverse("public:scorecard_claims") + f"?count=not_fulfilled&claimant={claim.claimant_id}",
+        reverse("public:feed_atom"),
     ):
         response = anonymous.get(url)
         assert response.status_code == 200, url
@@ -135,6 +141,8 @@ def test_everything_answers_404_when_public_pages_are_off(anonymous, editor, set
         reverse("public:claim", args=[claim.pk]),
         reverse("public:claims"),
         reverse("public:article", args=[claim.article_id]),
+        reverse("public:feed_atom"),
+        reverse("public:outlet_scorecards"),
     ):
         assert anonymous.get(url).status_code == 404, url
     # ...and the staff pages stay behind the login.
@@ -212,10 +220,81 @@ def test_public_pages_are_cacheable_and_revalidate_with_304(anonymous, editor) -
     claim = services.unpublish_claim(claim=claim, by=editor, version=claim.version)
     claim = services.publish_claim(claim=claim, by=editor, version=claim.version)
     assert anonymous.get(url, headers={"If-None-Match": etag}).status_code == 200
-    for other in (reverse("public:claims"), reverse("public:article", args=[claim.article_id])):
+    for other in (
+        reverse("public:claims"),
+        reverse("public:article", args=[claim.article_id]),
+        reverse("public:feed_atom"),
+    ):
         response = anonymous.get(other)
         assert "public" in response["Cache-Control"]
-        assert anonymous.get(other, headers={"If-None-Match": response["ETag"]}).status_code == 304
+        again = anonymous.get(other, headers={"If-None-Match": response["ETag"]})
+        assert again.status_code == 304
+        # A proxy revalidating keeps the page as long again.
+        assert again["Cache-Control"] == response["Cache-Control"]
+        assert again["ETag"] == response["ETag"]
+
+
+def test_a_public_page_is_rendered_once_per_state_and_read_in_one_query(
+    anonymous, editor, django_assert_num_queries
+) -> None:
+    claim = _published_resolved(editor)
+    for url in (
+        reverse("public:claim", args=[claim.pk]),
+        reverse("public:claims"),
+        reverse("public:claimant_card", args=[claim.claimant_id]),
+        reverse("public:feed_atom"),
+    ):
+        first = anonymous.get(url)
+        with django_assert_num_queries(1):  # the state, then the page kept in memory
+            again = anonymous.get(url)
+        assert again.content == first.content, url
+        assert again["ETag"] == first["ETag"] and again["Content-Type"] == first["Content-Type"]
+    # A change shows at once: a new state, a new key, a page rendered again.
+    url = reverse("public:claim", args=[claim.pk])
+    services.add_evidence(
+        claim=claim, by=editor, version=claim.version, url="https://news.example/second"
+    )
+    assert "https://news.example/second" in anonymous.get(url).content.decode()
+    card = reverse("public:claimant_card", args=[claim.claimant_id])
+    assert "1</span> claims tracked" in anonymous.get(card).content.decode()
+    ClaimFactory(claimant=claim.claimant, published_at=timezone.now())
+    assert "2</span> claims tracked" in anonymous.get(card).content.decode()
+
+
+def test_the_public_feed_has_published_resolutions_with_their_public_note(
+    anonymous, editor
+) -> None:
+    claim = _published_resolved(editor)
+    unpublished = services.resolve_claim(
+        claim=(c := ClaimFactory(statement="Unpublished verdict QUUX")),
+        by=editor,
+        version=c.version,
+        status=ClaimStatus.FULFILLED,
+    )
+    ClaimFactory(published_at=timezone.now(), statement="Published but open ZORK")
+    response = anonymous.get(reverse("public:feed_atom"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)
+    assert root.findtext(f"{ATOM}title") == "The Daily Check: resolutions"
+    [entry] = root.findall(f"{ATOM}entry")
+    assert (
+        entry.findtext(f"{ATOM}title") == f"Not fulfilled: {claim.claimant.name}: {claim.statement}"
+    )
+    assert entry.findtext(f"{ATOM}summary") == "The summit was called off on 1 March."
+    link = entry.find(f"{ATOM}link")
+    assert (
+        link is not None and link.get("href") == f"https://claims.example/public/claims/{claim.pk}/"
+    )
+    # Addresses from SITE_URL, whatever host the request named: one feed for every name.
+    assert "testserver" not in response.content.decode()
+    body = response.content.decode()
+    assert "QUUX" not in body and "ZORK" not in body and unpublished.statement not in body
+    # Linked from every public page; the secret-address feeds are unchanged.
+    page = anonymous.get(reverse("public:claims")).content.decode()
+    assert f'href="{reverse("public:feed_atom")}"' in page
+    settings_off = anonymous.get(reverse("claims:feed_atom", args=["guess"]))
+    assert settings_off.status_code == 404
 
 
 def test_publish_and_unpublish_record_events_and_bump_the_version(editor) -> None:
@@ -287,3 +366,25 @@ def test_a_dashboard_row_resolution_keeps_the_public_note(client, editor) -> Non
         ClaimStatus.FULFILLED,
         "Written with the first verdict.",
     )
+
+
+def test_a_process_reuses_a_public_pages_state_for_public_state_seconds(
+    anonymous, editor, settings, django_assert_num_queries
+) -> None:
+    from claims import public
+
+    public._states.clear()
+    settings.PUBLIC_STATE_SECONDS = 60
+    claim = _published_resolved(editor)
+    url = reverse("public:claim", args=[claim.pk])
+    first = anonymous.get(url)
+    with django_assert_num_queries(0):
+        again = anonymous.get(url)
+        anonymous.get(url, headers={"If-None-Match": first["ETag"]})
+    assert again.content == first.content
+    # A page that would be a 404 is not kept: a claim published shows at once.
+    other = ClaimFactory()
+    assert anonymous.get(reverse("public:claim", args=[other.pk])).status_code == 404
+    services.publish_claim(claim=other, by=editor, version=other.version)
+    assert anonymous.get(reverse("public:claim", args=[other.pk])).status_code == 200
+    public._states.clear()

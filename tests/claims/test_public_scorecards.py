@@ -1,6 +1,7 @@
 """Public scorecards (claims.public_scorecards): only published claims count."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -8,7 +9,13 @@ from django.urls import reverse
 
 from claims import scorecards, services
 from claims.models import ClaimStatus, ReasonCode
-from tests.factories import ClaimFactory, PersonFactory
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    OutletFactory,
+    PersonFactory,
+    TagFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -132,5 +139,69 @@ def test_a_public_claim_page_links_its_claimants_scorecard(editor) -> None:
 def test_an_id_past_the_database_integers_answers_404() -> None:
     huge = 10**20
     anonymous = Client()
-    for name in ("public:claimant_card", "public:outlet_card", "public:article"):
+    for name in ("public:claimant_card", "public:outlet_card", "public:article", "public:claim"):
         assert anonymous.get(reverse(name, args=[huge])).status_code == 404, name
+
+
+def test_the_outlet_index_ranks_outlets_by_published_claims(editor) -> None:
+    person = PersonFactory()
+    big = _resolved(editor, person, ClaimStatus.FULFILLED, publish=True)
+    outlet = big.article.outlet
+    _resolved(editor, person, ClaimStatus.OPEN, publish=True, article=ArticleFactory(outlet=outlet))
+    small = _resolved(editor, person, ClaimStatus.OPEN, publish=True)
+    hidden = _resolved(editor, PersonFactory(), ClaimStatus.OPEN, publish=False)
+    hidden_outlet = hidden.article.outlet
+    for _ in range(3):  # more claims than the others, none published
+        ClaimFactory(article=ArticleFactory(outlet=hidden_outlet))
+    response = Client().get(reverse("public:outlet_scorecards"))
+    assert response.status_code == 200
+    assert [(r.pk, r.tracked) for r in response.context["rows"]] == [
+        (outlet.pk, 2),
+        (small.article.outlet_id, 1),
+    ]
+    page = response.content.decode()
+    assert reverse("public:outlet_card", args=[outlet.pk]) in page
+    assert hidden_outlet.name not in page
+    # The two indexes link each other.
+    assert reverse("public:scorecards") in page
+    assert (
+        reverse("public:outlet_scorecards")
+        in Client().get(reverse("public:scorecards")).content.decode()
+    )
+
+
+def test_the_public_filter_form_offers_only_what_published_claims_name(editor) -> None:
+    person = PersonFactory(name="Ada Mayor")
+    shown_tag, hidden_tag = TagFactory(name="Roads"), TagFactory(name="Secret probe")
+    shown = _resolved(editor, person, ClaimStatus.FULFILLED, publish=True)
+    shown.tags.add(shown_tag)
+    hidden = _resolved(
+        editor,
+        person,
+        ClaimStatus.FULFILLED,
+        publish=False,
+        article=ArticleFactory(outlet=OutletFactory(name="Unpublished Gazette")),
+    )
+    hidden.tags.add(hidden_tag)
+    anonymous = Client()
+    page = anonymous.get(reverse("public:claimant_card", args=[person.pk])).content.decode()
+    assert '<form class="filters" method="get"' in page
+    assert shown.article.outlet.name in page and "Roads" in page
+    assert "Unpublished Gazette" not in page and "Secret probe" not in page
+    outlet_page = anonymous.get(
+        reverse("public:outlet_card", args=[shown.article.outlet_id])
+    ).content.decode()
+    assert 'name="claimant"' in outlet_page and "Ada Mayor" in outlet_page
+
+    # The filters live in the URL: the card and the claims behind its counts follow them.
+    other = _resolved(editor, person, ClaimStatus.NOT_FULFILLED, publish=True)
+    url = reverse("public:claimant_card", args=[person.pk])
+    filtered = anonymous.get(url + f"?tag={shown_tag.slug}")
+    assert filtered.context["card"].counts["all"] == 1
+    assert anonymous.get(url).context["card"].counts["all"] == 2
+    html = filtered.content.decode()
+    link = re.search(r'href="(/public/scorecards/claims/\?[^"]*count=all[^"]*)"', html)
+    assert link is not None and f"tag={shown_tag.slug}" in link.group(1)
+    listed = anonymous.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert shown.statement in listed and other.statement not in listed
+    assert "Clear filters" in html

@@ -1,11 +1,14 @@
+import csv
 import datetime as dt
+import io
 import re
 from xml.etree import ElementTree
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
-from claims import scorecards, services
+from claims import scorecard_views, scorecards, services
 from claims.models import ClaimStatus
 from claims.scorecards import Filters
 from tests.factories import ArticleFactory, ClaimFactory, OutletFactory, PersonFactory, TagFactory
@@ -200,3 +203,37 @@ def test_a_card_without_claims_says_so(as_reader, person) -> None:
     assert '<desc id="meter-desc">No claims.</desc>' in html
     assert "No claims with a due date." in html and "Nothing open." in html
     assert b"No claims tracked yet." in as_reader.get("/scorecards/").content
+
+
+def test_the_claims_behind_a_count_download_as_csv_with_their_filters(as_reader, person) -> None:
+    tag = TagFactory(slug="roads", name="Roads")
+    kept = [resolved("fulfilled", claimant=person) for _ in range(scorecard_views.PAGE_SIZE + 2)]
+    for claim in kept:
+        claim.tags.add(tag)
+    resolved("fulfilled", claimant=person, statement="Untagged")  # filtered out
+    resolved("not_fulfilled", claimant=person, statement="Another count")
+    resolved("fulfilled", statement="Someone else's")
+    query = f"count=fulfilled&claimant={person.pk}&tag=roads"
+    page = as_reader.get(f"/scorecards/claims/?{query}").content.decode()
+    link = re.search(r'href="(/scorecards/claims\.csv\?[^"]*)"[^>]*>Download CSV', page)
+    assert link is not None
+    # The link of a later page still downloads the whole list, not that page.
+    cursor = re.search(r'href="/scorecards/claims/\?([^"]*after=[^"]*)"', page)
+    assert cursor is not None
+    later = as_reader.get("/scorecards/claims/?" + cursor.group(1).replace("&amp;", "&"))
+    later_link = re.search(r'href="(/scorecards/claims\.csv\?[^"]*)"', later.content.decode())
+    assert later_link is not None and "after" not in later_link.group(1)
+
+    response = as_reader.get(link.group(1).replace("&amp;", "&"))
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="scorecard-fulfilled-2026-03-11.csv"' in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [int(r["id"]) for r in rows] == [c.pk for c in kept]
+    assert {r["tags"] for r in rows} == {"Roads"}
+
+
+def test_the_scorecard_csv_needs_a_login_and_a_known_count(as_reader) -> None:
+    assert Client().get("/scorecards/claims.csv?count=all").status_code == 302
+    assert as_reader.get("/scorecards/claims.csv?count=nonsense").status_code == 404
