@@ -131,7 +131,9 @@ def _recent(name: str, read: Callable[[], PageState | None]) -> PageState | None
     return state
 
 
-def _read_public_state() -> PageState:
+def read_claims_state() -> PageState:
+    """The latest change to any claim and the day, read now (one probe of index
+    claim_updated): what every page that counts many claims depends on."""
     latest = Claim.objects.aggregate(latest=Max("updated_at"))["latest"]
     today = newsroom_today()
     midnight = timezone.make_aware(dt.datetime.combine(today, dt.time()))
@@ -149,7 +151,7 @@ def public_state() -> PageState:
     claim move its updated_at (claims.services._bump), so no service has to remember to
     bump a version of its own; a change to an unpublished claim renders the pages once
     more, which costs one rendering per page and process."""
-    state = _recent("many", _read_public_state)
+    state = _recent("many", read_claims_state)
     assert state is not None
     return state
 

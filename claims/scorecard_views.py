@@ -3,14 +3,19 @@ templates draw as SVG (no script, no inline style: classes in app.css)."""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.core.cache import caches
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
@@ -19,11 +24,14 @@ from config.auth import role_required
 from config.http import HtmxHttpRequest
 from config.paging import Keyset, split_page
 
-from . import exports, scorecards
+from . import exports, public, scorecards
 from .models import Claim, ClaimType, Person, newsroom_today
 from .scorecards import Filters, Scorecard
 
 PAGE_SIZE = 50
+# How long a rendered card or index is kept in a process; any change to a claim (and
+# midnight) moves its key sooner (`kept`).
+KEPT_SECONDS = 600
 METER_WIDTH = 600
 CHART_HEIGHT = 160
 BAR_WIDTH = 24
@@ -150,77 +158,104 @@ def card_context(
     }
 
 
-@require_safe
-@role_required("claims.view_claim")
-def claimant_index(request: HtmxHttpRequest) -> HttpResponse:
+def kept(request: HttpRequest, template: str, context: Callable[[], dict[str, Any]]) -> SafeString:
+    """The part of a scorecard page that depends only on the claims (not on who is
+    looking): rendered once per process and state of the claims, then served from
+    CACHES["local"] until a claim changes or the day turns. The counts are cheap to read
+    (kept by the services); laying out and rendering a big card was most of a request's
+    time (bench/README.md, "Staff pages"). The state is read on every request, one index
+    probe, so a reviewer who has just resolved a claim sees it counted at once.
+
+    What moves no claim's ``updated_at`` shows at the next change to any claim: a renamed
+    claimant or outlet, an article moved to another outlet."""
+    state = public.read_claims_state()
+    name = f"{template}|{request.get_full_path()}|{state.key}"
+    key = "scorecard:" + hashlib.sha256(name.encode()).hexdigest()
+    cache = caches["local"]
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(template, context())
+        cache.set(key, html, KEPT_SECONDS)
+    return mark_safe(html)  # rendered by our own template, escaped there
+
+
+def _index(request: HtmxHttpRequest, kind: str) -> HttpResponse:
+    def context() -> dict[str, Any]:
+        rows = scorecards.ranked_claimants() if kind == "claimant" else scorecards.ranked_outlets()
+        return {"rows": rows, "kind": kind}
+
     return render(
         request,
         "claims/scorecards/index.html",
         {
-            "rows": scorecards.ranked_claimants(),
-            "kind": "claimant",
+            "body": kept(request, "claims/scorecards/index.html#table", context),
+            "kind": kind,
             "index_size": scorecards.INDEX_SIZE,
         },
     )
+
+
+@require_safe
+@role_required("claims.view_claim")
+def claimant_index(request: HtmxHttpRequest) -> HttpResponse:
+    return _index(request, "claimant")
 
 
 @require_safe
 @role_required("claims.view_claim")
 def outlet_index(request: HtmxHttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "claims/scorecards/index.html",
-        {
-            "rows": scorecards.ranked_outlets(),
-            "kind": "outlet",
-            "index_size": scorecards.INDEX_SIZE,
-        },
-    )
+    return _index(request, "outlet")
 
 
 @require_safe
 @role_required("claims.view_claim")
 def claimant_card(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=pk)
-    filters = Filters.from_query(request.GET)
-    filters = Filters(**{**filters.__dict__, "claimant": person.pk})
-    card = scorecards.claimant_card(person, filters)
-    context = card_context(
-        card,
-        filters,
-        claims_url=reverse("claims:scorecard_claims"),
-        subject=person,
-        kind="claimant",
-        still_open=scorecards.still_open(person, filters),
-        form=FilterForm(
-            request.GET,
+
+    def context() -> dict[str, Any]:
+        filters = Filters.from_query(request.GET)
+        filters = Filters(**{**filters.__dict__, "claimant": person.pk})
+        return card_context(
+            scorecards.claimant_card(person, filters),
+            filters,
+            claims_url=reverse("claims:scorecard_claims"),
+            subject=person,
             kind="claimant",
-            others=scorecards.outlets_of(person),
-        ),
+            still_open=scorecards.still_open(person, filters),
+            form=FilterForm(request.GET, kind="claimant", others=scorecards.outlets_of(person)),
+        )
+
+    body = kept(request, "claims/scorecards/card.html#content", context)
+    return render(
+        request,
+        "claims/scorecards/card.html",
+        {"subject": person, "kind": "claimant", "body": body},
     )
-    return render(request, "claims/scorecards/card.html", context)
 
 
 @require_safe
 @role_required("claims.view_claim")
 def outlet_card(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     outlet = get_object_or_404(Outlet, pk=pk)
-    filters = Filters.from_query(request.GET)
-    filters = Filters(**{**filters.__dict__, "outlet": outlet.pk})
-    card = scorecards.outlet_card(outlet, filters)
-    context = card_context(
-        card,
-        filters,
-        claims_url=reverse("claims:scorecard_claims"),
-        subject=outlet,
-        kind="outlet",
-        form=FilterForm(
-            request.GET,
+
+    def context() -> dict[str, Any]:
+        filters = Filters.from_query(request.GET)
+        filters = Filters(**{**filters.__dict__, "outlet": outlet.pk})
+        return card_context(
+            scorecards.outlet_card(outlet, filters),
+            filters,
+            claims_url=reverse("claims:scorecard_claims"),
+            subject=outlet,
             kind="outlet",
-            others=scorecards.claimants_of(outlet),
-        ),
+            form=FilterForm(request.GET, kind="outlet", others=scorecards.claimants_of(outlet)),
+        )
+
+    body = kept(request, "claims/scorecards/card.html#content", context)
+    return render(
+        request,
+        "claims/scorecards/card.html",
+        {"subject": outlet, "kind": "outlet", "body": body},
     )
-    return render(request, "claims/scorecards/card.html", context)
 
 
 def counted_claims(request: HttpRequest, base: QuerySet[Claim] | None = None) -> QuerySet[Claim]:

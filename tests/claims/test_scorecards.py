@@ -237,3 +237,35 @@ def test_the_claims_behind_a_count_download_as_csv_with_their_filters(as_reader,
 def test_the_scorecard_csv_needs_a_login_and_a_known_count(as_reader) -> None:
     assert Client().get("/scorecards/claims.csv?count=all").status_code == 302
     assert as_reader.get("/scorecards/claims.csv?count=nonsense").status_code == 404
+
+
+def _queries(client: Client, url: str) -> tuple[str, list[str]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(url).content.decode()
+    # The CSRF token is masked afresh on every response.
+    html = re.sub(r'("x-csrftoken": |name="csrfmiddlewaretoken" value=)"[^"]+"', "", html)
+    return html, [q["sql"] for q in captured.captured_queries]
+
+
+@pytest.mark.parametrize("page", ["card", "index"])
+def test_a_scorecard_is_rendered_once_and_a_resolution_shows_at_once(
+    as_reader, person, reviewer, page
+) -> None:
+    claim = ClaimFactory(claimant=person, due_date=DUE)
+    url = f"/scorecards/people/{person.pk}/" if page == "card" else "/scorecards/"
+    first, counted = _queries(as_reader, url)
+    assert any("claims_scorecard" in sql for sql in counted)
+    # Nothing changed: the counts are not read again, the kept rendering is served.
+    again, served = _queries(as_reader, url)
+    assert again == first
+    assert not any("claims_scorecard" in sql for sql in served)
+    services.resolve_claim(
+        claim=claim, by=reviewer, version=claim.version, status="fulfilled", outcome_date=DUE
+    )
+    after, recounted = _queries(as_reader, url)
+    assert any("claims_scorecard" in sql for sql in recounted)
+    if page == "card":
+        assert "Fulfilled: 1" not in first and "Fulfilled: 1" in after
