@@ -83,8 +83,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    # django-ninja's templates and static files: the API's documentation page (api.api).
+    "ninja",
     "articles",
     "claims",
+    "api",
 ]
 
 MIDDLEWARE = [

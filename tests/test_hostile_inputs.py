@@ -92,6 +92,8 @@ QUERY_PARAMS = [
     "published_from",
     "published_to",
     "next",
+    "cursor",
+    "limit",
     "zzz",
     "a[]",
 ]
