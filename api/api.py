@@ -10,10 +10,12 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, path
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 
 from api import errors
 from api.auth import session_auth, token_auth
+from api.claims import router as claims_router
 from api.outlets import router as outlets_router
 
 # Problems every operation can answer (api.errors); 404 too where the path names an object.
@@ -53,16 +55,22 @@ def _as_claimtrack_answers(view: Callable[..., HttpResponse]) -> Callable[..., H
     return answer
 
 
+# Ninja's own pages (the schema, the docs, the root): plain views that answered any method.
+READ_ONLY_PAGES = {"openapi-json", "openapi-view", "api-root"}
+
+
 class ClaimtrackAPI(NinjaAPI):
     @property
     def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
         patterns, app_name, namespace = super().urls
-        wrapped: list[URLResolver | URLPattern] = [
-            path(str(p.pattern), _as_claimtrack_answers(p.callback), name=p.name)
-            if isinstance(p, URLPattern)
-            else p
-            for p in patterns
-        ]
+        wrapped: list[URLResolver | URLPattern] = []
+        for p in patterns:
+            if isinstance(p, URLPattern):
+                view = p.callback
+                if p.name in READ_ONLY_PAGES:
+                    view = require_safe(view)
+                p = path(str(p.pattern), _as_claimtrack_answers(view), name=p.name)
+            wrapped.append(p)
         return wrapped, app_name, namespace
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
@@ -111,3 +119,4 @@ api = ClaimtrackAPI(
 errors.install(api)
 
 api.add_router("/outlets/", outlets_router)
+api.add_router("/claims/", claims_router)

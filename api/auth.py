@@ -1,7 +1,8 @@
 """Who is asking: a personal token (`Authorization: Bearer <secret>`, api.tokens) or, for
 the browser, the logged-in session with its CSRF token on every change. Either way the
 request then acts as that person, with that person's role (api.permissions); a read-only
-token is refused every change here, once for all operations."""
+token is refused every change here, once for all operations, and every request counts
+towards the rate limits (api.limits)."""
 
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from api import limits
 from api.errors import ReadOnlyToken
 from api.models import ApiToken
 from api.tokens import token_for_secret
@@ -23,6 +25,7 @@ class TokenAuth(HttpBearer):
         found = token_for_secret(token.strip())
         if found is None:
             return None
+        limits.count_request(user_id=found.user_id, token_id=found.pk)
         if request.method not in SAFE_METHODS and not found.read_write:
             raise ReadOnlyToken("This token is read-only: make a read-write one to change things.")
         request.user = found.user
@@ -44,7 +47,10 @@ class SessionAuth(APIKeyCookie):
         return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        return request.user if request.user.is_authenticated else None
+        if not request.user.is_authenticated:
+            return None
+        limits.count_request(user_id=request.user.pk)
+        return request.user
 
 
 token_auth = TokenAuth()

@@ -41,11 +41,21 @@ def ordering(keyset: Keyset) -> list[str]:
     return [f"{sign}{field}" for field in fields]
 
 
-def _in_range(cursor: str) -> bool:
-    # An id past the database's integers is no row, and a filter with it raises
-    # OverflowError on SQLite: such a cursor is one that cannot be read.
+def readable(cursor: str) -> str:
+    """`cursor`, or "" when it names an id past the database's integers: no row, and a
+    filter with it raises OverflowError on SQLite."""
     last_id = cursor.rsplit("_", 1)[-1]
-    return not last_id.isdigit() or int(last_id) <= BIGINT_MAX
+    return "" if last_id.isdigit() and int(last_id) > BIGINT_MAX else cursor
+
+
+def next_url(request: HttpRequest, cursor: str) -> str | None:
+    """The address of the page after `cursor` ("": no more pages, None), with the request's
+    other query parameters (filters, limit) kept."""
+    if not cursor:
+        return None
+    query = request.GET.copy()
+    query["cursor"] = cursor
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
 def keyset_page(
@@ -53,13 +63,8 @@ def keyset_page(
 ) -> dict[str, Any]:
     """The page of `rows` after `paging.cursor`, ordered by `keyset`, with the address of
     the next. Fetches one row more than shown to know whether another page follows."""
-    after = keyset.after(paging.cursor) if _in_range(paging.cursor) else None
+    after = keyset.after(readable(paging.cursor))
     if after is not None:
         rows = rows.filter(after)
     page, last = split_page(rows.order_by(*ordering(keyset))[: paging.limit + 1], paging.limit)
-    next_url = None
-    if last is not None:
-        query = request.GET.copy()
-        query["cursor"] = keyset.cursor(last)
-        next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-    return {"items": page, "next": next_url}
+    return {"items": page, "next": next_url(request, keyset.cursor(last) if last else "")}

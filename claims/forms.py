@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import QueryDict
 
+from api.models import NAME_MAX as API_TOKEN_NAME_MAX
+
 from . import roles, services
 from .models import (
     CRITERIA_MAX,
@@ -395,3 +397,18 @@ def claim_initial(claim: Claim) -> dict:
         "version": claim.version,
         "proposed_for": claim.time_phrase,
     }
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal API token (api.tokens), on the settings page."""
+
+    name = forms.CharField(
+        max_length=API_TOKEN_NAME_MAX,
+        help_text="What uses it: “CMS sync”, “Newsroom chat bot”.",
+    )
+    access = forms.ChoiceField(
+        choices=[("read", "Read only"), ("write", "Read and write")],
+        initial="read",
+        widget=forms.RadioSelect,
+        help_text="Either way it can do no more than your role allows.",
+    )

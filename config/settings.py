@@ -330,6 +330,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
+# --- API ---------------------------------------------------------------------------------
+# Requests a minute per API token and per person (README, "API"); past it, 429 with
+# Retry-After. 0: no limit.
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)
+
 # --- Internationalisation ----------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 # The newsroom's time zone: "overdue" means due before today in this zone.

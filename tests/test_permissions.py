@@ -41,6 +41,9 @@ def routes(article_pk: int, claim_pk: int) -> list[tuple[str, str, set[str]]]:
         ("POST", f"/claims/{c}/snooze/", REVIEW),
         ("POST", f"/claims/{c}/take/", REVIEW),
         ("POST", f"/claims/{c}/assign/", EDIT),
+        # Anyone logged in makes API tokens for themselves (with their own role).
+        ("POST", "/settings/api-tokens/", READ),
+        ("POST", "/settings/api-tokens/1/revoke/", READ),
         ("GET", "/admin/", {"admin"}),
     ]
 
