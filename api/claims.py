@@ -161,9 +161,21 @@ def _user(user: Any) -> dict[str, Any] | None:
     return {"id": user.pk, "username": user.get_username(), "name": user.get_full_name()}
 
 
-def claim_json(claim: Claim, *, today: dt.date, page: Callable[[int], str]) -> dict[str, Any]:
-    """`claim` as ClaimOut; its claimant, article, outlet, assignee and resolver loaded with
-    it and its tags prefetched (`page`: the claim's address from its id)."""
+def tag_names(claims: list[Claim]) -> dict[int, list[str]]:
+    """Each claim's tag names, sorted, in one query of names (no Tag instances: for a page
+    of claims, prefetching them cost a third of the list's time)."""
+    names: dict[int, list[str]] = {}
+    through = Claim.tags.through.objects.filter(claim_id__in=[claim.pk for claim in claims])
+    for claim_id, name in through.values_list("claim_id", "tag__name").order_by("tag__name"):
+        names.setdefault(claim_id, []).append(name)
+    return names
+
+
+def claim_json(
+    claim: Claim, *, today: dt.date, page: Callable[[int], str], tags: list[str]
+) -> dict[str, Any]:
+    """`claim` as ClaimOut, its claimant, article, outlet, assignee and resolver loaded with
+    it (`page`: the claim's address from its id; `tags`: its tag names, tag_names())."""
     article = claim.article
     outlet = article.outlet
     person = claim.claimant
@@ -191,7 +203,7 @@ def claim_json(claim: Claim, *, today: dt.date, page: Callable[[int], str]) -> d
         "resolved_by": _user(claim.resolved_by),
         "assignee": _user(claim.assignee),
         "snoozed_until": claim.snoozed_until,
-        "tags": [tag.name for tag in claim.tags.all()],
+        "tags": tags,
         "article": {
             "id": article.pk,
             "title": article.title,
@@ -242,7 +254,12 @@ def _detail(request: HttpRequest, claim_id: int) -> dict[str, Any]:
     events, older = timeline_page(claim)
     timeline_url = request.build_absolute_uri(reverse("api:claim_timeline", args=[claim.pk]))
     return {
-        **claim_json(claim, today=newsroom_today(), page=_UrlPattern("claims:detail")),
+        **claim_json(
+            claim,
+            today=newsroom_today(),
+            page=_UrlPattern("claims:detail"),
+            tags=sorted(tag.name for tag in claim.tags.all()),
+        ),
         "evidence": [
             _evidence_json(e) for e in claim.evidence.select_related("added_by").order_by("id")
         ],
@@ -284,9 +301,11 @@ def _board(request: HttpRequest, filters: ClaimFilters) -> Dashboard:
     everything = query.get("view") == "all"
     if everything:
         query.pop("view")
-    form = DashboardFilters(query)
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_data())
+    if filters.outlet is not None or filters.tag:
+        # The rest the schema has checked already; these two name rows.
+        form = DashboardFilters(query)
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_data())
     return Dashboard.from_query(query, user=request.user, today=newsroom_today())  # type: ignore[arg-type]
 
 
@@ -302,13 +321,17 @@ def list_claims(
         page = keyset_page(request, claims, ALL_ORDER, paging)
         rows, next_page = page["items"], page["next"]
     else:
-        rows, cursor = board.page(readable(paging.cursor), size=paging.limit)
+        rows, cursor = board.page(readable(paging.cursor), size=paging.limit, rows_shown=False)
         next_page = next_url(request, cursor)
-    # The dashboard's rows come with their claimant, article, outlet and assignee; who
-    # resolved a claim only the resolved list needs (view=all has it joined).
-    prefetch_related_objects(rows, "tags", *(["resolved_by"] if filters.view == "resolved" else []))
-    claim_page = _UrlPattern("claims:detail")
-    items = [claim_json(claim, today=board.today, page=claim_page) for claim in rows]
+    if filters.view == "resolved":
+        # The dashboard's rows come with their claimant, article, outlet and assignee; who
+        # resolved a claim only the resolved list needs (view=all has it joined).
+        prefetch_related_objects(rows, "resolved_by")
+    claim_page, tags = _UrlPattern("claims:detail"), tag_names(rows)
+    items = [
+        claim_json(claim, today=board.today, page=claim_page, tags=tags.get(claim.pk, []))
+        for claim in rows
+    ]
     # Made here and sent as they are: validating a page of dicts against ClaimPage again
     # cost more than making them (tests/api/test_claims.py checks they match the schema).
     return HttpResponse(

@@ -18,7 +18,8 @@ from config.paging import Keyset, split_page
 Item = TypeVar("Item")
 M = TypeVar("M", bound=Model)
 
-DEFAULT_LIMIT = 50
+# The dashboard's page (claims.dashboard.PAGE_SIZE): the claims lists are its lists.
+DEFAULT_LIMIT = 25
 MAX_LIMIT = 200
 
 
