@@ -380,22 +380,31 @@ class Dashboard:
 
     # --- Keyset pages ---------------------------------------------------------------
 
-    def page(self, after: str = "", size: int | None = None) -> tuple[list[Claim], str]:
-        """One page of the current list and the cursor of the next ("" at the end)."""
+    def page(
+        self, after: str = "", size: int | None = None, *, rows_shown: bool = True
+    ) -> tuple[list[Claim], str]:
+        """One page of the current list and the cursor of the next ("" at the end).
+
+        `rows_shown=False`: the claims with their related rows only, without what a
+        dashboard row shows besides (the last reminder, the links): the JSON API's list.
+        """
         size = size or PAGE_SIZE
         view = self.filters["view"]
         claims = self.ordered(view)
         position = KEYSETS[view].after(after)
         if position is not None:
             claims = claims.filter(position)
+        with_data = _with_row_data if rows_shown else _with_related
         if self.full_text:
             # The page's ids first, then their rows: joined before the LIMIT, the planner
             # hashed all the articles to sort a few thousand matches (260 ms, bench/README).
             ids = list(claims.values_list("pk", flat=True)[: size + 1])
-            found = {c.pk: c for c in _with_row_data(Claim.objects.filter(pk__in=ids))}
-            rows = _with_links([found[pk] for pk in ids if pk in found])
+            found = {c.pk: c for c in with_data(Claim.objects.filter(pk__in=ids))}
+            rows = [found[pk] for pk in ids if pk in found]
         else:
-            rows = _with_links(list(_with_row_data(claims)[: size + 1]))
+            rows = list(with_data(claims)[: size + 1])
+        if rows_shown:
+            rows = _with_links(rows)
         rows, last = split_page(rows, size)
         return rows, "" if last is None else KEYSETS[view].cursor(last)
 
@@ -403,6 +412,15 @@ class Dashboard:
         """One claim as its dashboard row shows it."""
         rows = _with_links(list(_with_row_data(Claim.objects.filter(pk=pk))))
         return rows[0] if rows else None
+
+
+def _with_related(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """The rows a claim in a list names, in the same query."""
+    return (
+        claims.select_related("claimant", "article", "article__outlet", "assignee")
+        # A list never shows the article's text, which is most of its bytes.
+        .defer("article__body", "article__dek")
+    )
 
 
 def _with_row_data(claims: QuerySet[Claim]) -> QuerySet[Claim]:
@@ -415,30 +433,23 @@ def _with_row_data(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     others = Reminder.objects.filter(
         claim=OuterRef("claim"), channel=Channel.IN_APP, created_at=OuterRef("created_at")
     ).exclude(recipient=OuterRef("recipient"))
-    return (
-        claims.select_related("claimant", "article", "article__outlet", "assignee")
-        # A row never shows the article's text, which is most of its bytes.
-        .defer("article__body", "article__dek")
-        .annotate(
-            last_reminded_at=Subquery(
-                Reminder.objects.filter(claim=OuterRef("pk"), sent_at__isnull=False)
-                .order_by("-sent_at")
-                .values("sent_at")[:1]
-            ),
-            last_reminder=Subquery(
-                in_app.order_by("-created_at", "-id").values(
-                    json=JSONObject(
-                        to=F("recipient_id"),
-                        name=Trim(
-                            Concat("recipient__first_name", Value(" "), "recipient__last_name")
-                        ),
-                        username=F(f"recipient__{user_model.USERNAME_FIELD}"),
-                        editors=Q(escalation=True) | Q(Exists(others)),
-                    )
-                )[:1],
-                output_field=JSONField(),
-            ),
-        )
+    return _with_related(claims).annotate(
+        last_reminded_at=Subquery(
+            Reminder.objects.filter(claim=OuterRef("pk"), sent_at__isnull=False)
+            .order_by("-sent_at")
+            .values("sent_at")[:1]
+        ),
+        last_reminder=Subquery(
+            in_app.order_by("-created_at", "-id").values(
+                json=JSONObject(
+                    to=F("recipient_id"),
+                    name=Trim(Concat("recipient__first_name", Value(" "), "recipient__last_name")),
+                    username=F(f"recipient__{user_model.USERNAME_FIELD}"),
+                    editors=Q(escalation=True) | Q(Exists(others)),
+                )
+            )[:1],
+            output_field=JSONField(),
+        ),
     )
 
 

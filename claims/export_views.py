@@ -1,16 +1,20 @@
 """Thin views over claims.exports: the CSV download, the settings page with the feed
-addresses, the two feeds (public addresses, opened by their secret alone) and, with
-settings.PUBLIC_PAGES on, the public feed of resolutions."""
+addresses and the API tokens (api.tokens), the two feeds (public addresses, opened by
+their secret alone) and, with settings.PUBLIC_PAGES on, the public feed of resolutions."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from api import tokens
+from api.models import ApiToken
 from config.http import HtmxHttpRequest
 
 from . import exports
 from .dashboard import Dashboard
+from .forms import ApiTokenForm
 from .models import Claim, FeedKind, FeedToken, newsroom_today
 from .public import many_claims_state, public_page
 
@@ -39,23 +43,61 @@ def claims_csv(request: HtmxHttpRequest) -> HttpResponse | StreamingHttpResponse
     return exports.csv_response(claims, filename=filename)
 
 
-def _settings_context(request: HtmxHttpRequest, shown: dict[str, str]) -> dict:
-    tokens = {t.kind: t for t in FeedToken.objects.filter(user=request.user)}
+def _settings_context(
+    request: HtmxHttpRequest,
+    shown: dict[str, str],
+    *,
+    token_form: ApiTokenForm | None = None,
+    new_token: tuple[ApiToken, str] | None = None,
+) -> dict:
+    feed_tokens = {t.kind: t for t in FeedToken.objects.filter(user=request.user)}
     feeds = [
         {
             "kind": kind,
             "label": label,
-            "token": tokens.get(kind),
+            "token": feed_tokens.get(kind),
             "new_url": exports.feed_url(kind, shown[kind]) if kind in shown else "",
         }
         for kind, label in FeedKind.choices
     ]
-    return {"feeds": feeds}
+    return {
+        "feeds": feeds,
+        "api_tokens": ApiToken.objects.filter(user=request.user),
+        "token_form": token_form or ApiTokenForm(),
+        "new_token": new_token,
+    }
 
 
 @require_safe
 def user_settings(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "claims/settings.html", _settings_context(request, {}))
+
+
+@require_POST
+def api_token_create(request: HtmxHttpRequest) -> HttpResponse:
+    """A new API token. Its secret is shown in this response only: only its hash is kept."""
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        context = _settings_context(request, {}, token_form=form)
+        return render(request, "claims/settings.html", context, status=422)
+    new_token = tokens.create_api_token(
+        user=request.user,
+        name=form.cleaned_data["name"].strip(),
+        read_write=form.cleaned_data["access"] == "write",
+    )
+    response = render(
+        request, "claims/settings.html", _settings_context(request, {}, new_token=new_token)
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def api_token_revoke(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Stop one of one's own API tokens; it stays listed as revoked."""
+    if tokens.revoke_api_token(user=request.user, token_id=pk):
+        messages.success(request, "Token revoked: it no longer works.")
+    return redirect("claims:settings")
 
 
 @require_POST

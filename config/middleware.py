@@ -31,7 +31,8 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
     """Django's: anonymous requests go to the login page unless the view is marked
     @login_not_required. The admin is left to itself: it checks for staff and sends
     everyone else to its own login page (/admin/login/), as it always did. An exempt view
-    is let through before the user is looked at: the probes read no session (two queries)."""
+    is let through before the user is looked at: the probes read no session (two queries).
+    The JSON API is let through too: it answers for itself (api.auth)."""
 
     def process_view(
         self,
@@ -44,6 +45,10 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
             return None
         match = request.resolver_match
         if match is not None and match.app_name == "admin":
+            return None
+        if match is not None and match.namespace == "api":
+            # The JSON API authenticates every request itself (a token or the session,
+            # api.auth) and answers 401, not a redirect to a login page a program can't use.
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
 

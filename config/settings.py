@@ -88,8 +88,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    # django-ninja's templates and static files: the API's documentation page (api.api).
+    "ninja",
     "articles",
     "claims",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -386,6 +389,11 @@ AXES_USERNAME_CALLABLE = "config.auth.axes_username"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- API ---------------------------------------------------------------------------------
+# Requests a minute per API token and per person (README, "API"); past it, 429 with
+# Retry-After. 0: no limit.
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)
 
 # --- Internationalisation ----------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from api.api import api
 from config import views
 
 # Log in, log out and change one's own password. No public password reset: accounts are
@@ -28,5 +29,6 @@ urlpatterns = [
     path("articles/", include("articles.urls")),
     path("notifications/", include("claims.notification_urls")),
     path("public/", include("claims.public_urls")),
+    path("api/v1/", api.urls),
     path("", include("claims.urls")),
 ]

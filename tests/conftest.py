@@ -118,6 +118,13 @@ def _no_pending_sweep() -> None:
     caches["shared"].delete(SWEEP_PENDING_KEY)
 
 
+@pytest.fixture(autouse=True)
+def _no_api_rate_limit(settings) -> None:
+    # The counts live in the shared cache by person and minute, and ids and the frozen
+    # minute repeat from test to test; tests/api/test_limits.py turns the limit on.
+    settings.API_RATE_LIMIT_PER_MINUTE = 0
+
+
 @pytest.fixture
 def reader(db):
     return UserFactory(username="reader", groups=["Readers"])

@@ -15,6 +15,7 @@ Django's admin site is not ours: its own URLs are left out, except a few GETs.
 """
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -93,6 +94,8 @@ QUERY_PARAMS = [
     "published_from",
     "published_to",
     "next",
+    "cursor",
+    "limit",
     "zzz",
     "a[]",
 ]
@@ -177,6 +180,17 @@ def valid_post(name: str, world: World) -> dict[str, object]:
     }
     row = dict(ROW_FILTERS)
     version = {"version": world.version()}
+    api_claim = {
+        "article": world.article_pk,
+        "statement": "The bridge will open",
+        "quote": "the bridge will open within two weeks",
+        "claimant": "The minister",
+        "time_phrase": "within two weeks",
+        "due_date": "2025-10-31",
+        "precision": "week",
+        "assignee": world.reviewer_pk,
+        "tags": ["roads", "bridges"],
+    }
     forms: dict[str, tuple[type[Form] | None, dict[str, object]]] = {
         "claims:create": (
             ClaimForm,
@@ -308,6 +322,50 @@ def valid_post(name: str, world: World) -> dict[str, object]:
         ),
         "password_reset": (None, {"email": "reviewer@example.org"}),
         "password_reset_confirm": (None, {"new_password1": "y", "new_password2": "y"}),
+        # Personal API tokens on the settings page.
+        "claims:api_token_create": (None, {"name": "CMS sync", "access": "write"}),
+        "claims:api_token_revoke": (None, {}),
+        # The JSON API (sent as JSON, see post()): each operation names a URL pattern of
+        # its path, so POST /api/v1/claims/ (logging a claim) is list_claims' too.
+        "api:create_claim": (None, api_claim),
+        "api:list_claims": (None, api_claim),
+        "api:resolve_claim": (
+            None,
+            {
+                **version,
+                "status": "not_fulfilled",
+                "reason_code": "cancelled",
+                "outcome_date": "2025-11-02",
+                "note": "Called off.",
+                "evidence_url": "https://news.example/off",
+                "evidence_title": "Called off",
+                "public_note": "Called off.",
+            },
+        ),
+        "api:reopen_claim": (None, {**version, "note": "Too early."}),
+        "api:add_evidence": (
+            None,
+            {**version, "url": "https://news.example/a", "title": "A", "note": "B"},
+        ),
+        "api:move_deadline": (
+            None,
+            {
+                **version,
+                "due_date": "2025-12-01",
+                "earliest_date": "2025-11-20",
+                "reason": "Postponed by the ministry.",
+            },
+        ),
+        "api:snooze_claim": (
+            None,
+            {
+                **version,
+                "until": (today + dt.timedelta(days=10)).isoformat(),
+                "reason": "After the summit.",
+            },
+        ),
+        "api:take_claim": (None, {**version}),
+        "api:assign_claim": (None, {**version, "assignee": world.reviewer_pk}),
     }
     if name not in forms:
         raise LookupError(name)
@@ -327,7 +385,15 @@ def query_string(params: dict[str, object]) -> str:
 
 def post(client: Client, url: str, data: dict[str, object], **headers: str) -> int:
     """POST `data`, as multipart if it holds a file (or hostile bytes in place of one),
-    otherwise url-encoded byte for byte so INVALID_UTF8 reaches the server as it is."""
+    otherwise url-encoded byte for byte so INVALID_UTF8 reaches the server as it is; to the
+    JSON API as JSON, INVALID_UTF8 as those bytes inside a JSON string."""
+    if url.startswith("/api/"):
+        marker = "\ue000invalid\ue000"
+        body = json.dumps(
+            {k: marker if v is INVALID_UTF8 else v for k, v in data.items()}, ensure_ascii=False
+        ).encode()
+        body = body.replace(json.dumps(marker, ensure_ascii=False).encode(), b'"\xff\xfe"')
+        return client.post(url, body, content_type="application/json", **headers).status_code
     if any(isinstance(v, SimpleUploadedFile) for v in data.values()):
         files = {}
         for key, value in data.items():

@@ -31,6 +31,11 @@ EXEMPT = {
     "public:feed_atom",
     "claims:feed_ical",
     "claims:feed_atom",
+    # The API's schema and its documentation page describe the API, not the newsroom's
+    # data: a program reads the schema before it has anything to log in with.
+    "api:openapi-json",
+    "api:openapi-view",
+    "api:api-root",
 }
 
 
@@ -56,13 +61,35 @@ def test_every_route_is_listed() -> None:
     assert names >= EXEMPT
 
 
+# The JSON API authenticates each request itself (api.auth): a program gets 401, not the
+# login page.
+API_ROUTES = [r for r in ROUTES if r[0].startswith("api:") and r[0] not in EXEMPT]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "path"), [r for r in ROUTES if r[0] not in EXEMPT])
+@pytest.mark.parametrize(
+    ("name", "path"), [r for r in ROUTES if r[0] not in EXEMPT and r not in API_ROUTES]
+)
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_anonymous_requests_are_sent_to_the_login_page(name: str, path: str, method: str) -> None:
     response = getattr(Client(), method)(path)
     assert response.status_code == 302, name
     assert response["Location"].startswith(f"/accounts/login/?next={path}"), name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "path"), API_ROUTES)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_api_requests_are_answered_401(name: str, path: str, method: str) -> None:
+    response = getattr(Client(), method)(path)
+    # 405: a method the operation does not take is refused before anyone is asked.
+    assert response.status_code in (401, 405), name
+    if response.status_code == 401:
+        assert response["Content-Type"] == "application/problem+json", name
+
+
+def test_the_api_has_routes_to_check() -> None:
+    assert ("api:list_outlets", "/api/v1/outlets/") in API_ROUTES
 
 
 @pytest.mark.django_db

@@ -55,6 +55,9 @@ def routes(article_pk: int, claim_pk: int, webhook_pk: int = 0) -> list[tuple[st
         # Without `confirm=yes` a POST only asks again, so the walk deletes nothing.
         ("GET", f"/settings/webhooks/{w}/delete/", EDIT),
         ("POST", f"/settings/webhooks/{w}/delete/", EDIT),
+        # Anyone logged in makes API tokens for themselves (with their own role).
+        ("POST", "/settings/api-tokens/", READ),
+        ("POST", "/settings/api-tokens/1/revoke/", READ),
         ("GET", "/admin/", {"admin"}),
     ]
 

@@ -1,0 +1,122 @@
+"""The Claimtrack JSON API (README, "API"): /api/v1/, its OpenAPI 3 schema at
+/api/v1/openapi.json and interactive documentation at /api/v1/docs.
+
+Add a resource as a router in a module of its own (api/outlets.py is the pattern) and
+register it below."""
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, path
+from django.views.decorators.http import require_safe
+from ninja import NinjaAPI
+
+from api import errors
+from api.auth import session_auth, token_auth
+from api.claims import router as claims_router
+from api.outlets import router as outlets_router
+
+# Problems every operation can answer (api.errors); 404 too where the path names an object.
+COMMON_PROBLEMS = {
+    "401": "Not logged in and no valid token.",
+    "403": "The role, or a read-only token, does not allow this.",
+    "422": "A value cannot be accepted: see errors.",
+    "429": "Too many requests: see Retry-After.",
+}
+
+
+def _as_claimtrack_answers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Two things ninja's views do not do as the rest of the site does. HEAD is answered as
+    GET (the server drops the body): uptime monitors ask with HEAD, and a 405 there reads as
+    "down". A method the path does not take is a 405 problem, like every other error."""
+
+    @functools.wraps(view)
+    def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        head = request.method == "HEAD"
+        if head:
+            request.method = "GET"
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            if head:
+                # The server (and the test client) drop a HEAD's body by the method.
+                request.method = "HEAD"
+        if response.status_code == 405 and response.get("Content-Type") != (
+            errors.PROBLEM_CONTENT_TYPE
+        ):
+            allowed = response["Allow"]
+            response = errors.problem(
+                request, 405, f"This address takes {allowed}.", headers={"Allow": allowed}
+            )
+        return response
+
+    return answer
+
+
+# Ninja's own pages (the schema, the docs, the root): plain views that answered any method.
+READ_ONLY_PAGES = {"openapi-json", "openapi-view", "api-root"}
+
+
+class ClaimtrackAPI(NinjaAPI):
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        patterns, app_name, namespace = super().urls
+        wrapped: list[URLResolver | URLPattern] = []
+        for p in patterns:
+            if isinstance(p, URLPattern):
+                view = p.callback
+                if p.name in READ_ONLY_PAGES:
+                    view = require_safe(view)
+                p = path(str(p.pattern), _as_claimtrack_answers(view), name=p.name)
+            wrapped.append(p)
+        return wrapped, app_name, namespace
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """Ninja's schema, plus the problem responses every operation can give, each
+        declared as application/problem+json (a client can rely on the error shape)."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(
+            errors.Problem.model_json_schema(ref_template="#/components/schemas/{model}")["$defs"]
+        )
+        problem_schema = errors.Problem.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+        problem_schema.pop("$defs", None)
+        components["Problem"] = problem_schema
+        problem = {
+            errors.PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
+        }
+        for address, operations in schema["paths"].items():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                expected = dict(COMMON_PROBLEMS)
+                if "{" in address:
+                    expected["404"] = "There is no such object, or not for you."
+                for status, description in expected.items():
+                    responses.setdefault(status, {"description": description})
+                for status, response in responses.items():
+                    if str(status)[0] in "45":
+                        response["content"] = problem
+        return schema
+
+
+api = ClaimtrackAPI(
+    title="Claimtrack API",
+    version="1",
+    description=(
+        "Everything a person can do in Claimtrack, a program can do, under the same rules. "
+        "Authenticate with a personal token (Settings page) as `Authorization: Bearer "
+        "<secret>`, or with the browser's session and its CSRF token."
+    ),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    auth=[token_auth, session_auth],
+)
+errors.install(api)
+
+api.add_router("/outlets/", outlets_router)
+api.add_router("/claims/", claims_router)
