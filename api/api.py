@@ -13,6 +13,8 @@ from django.urls import URLPattern, URLResolver, path
 from ninja import NinjaAPI
 
 from api import errors
+from api.articles import install_upload_handler
+from api.articles import router as articles_router
 from api.auth import session_auth, token_auth
 from api.outlets import router as outlets_router
 
@@ -32,6 +34,7 @@ def _as_claimtrack_answers(view: Callable[..., HttpResponse]) -> Callable[..., H
 
     @functools.wraps(view)
     def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        install_upload_handler(request)
         head = request.method == "HEAD"
         if head:
             request.method = "GET"
@@ -111,3 +114,4 @@ api = ClaimtrackAPI(
 errors.install(api)
 
 api.add_router("/outlets/", outlets_router)
+api.add_router("/articles/", articles_router)
