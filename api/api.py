@@ -16,7 +16,11 @@ from api import errors
 from api.articles import install_upload_handler
 from api.articles import router as articles_router
 from api.auth import session_auth, token_auth
+from api.notifications import router as notifications_router
 from api.outlets import router as outlets_router
+from api.people import router as people_router
+from api.scorecards import router as scorecards_router
+from api.suggestions import router as suggestions_router
 
 # Problems every operation can answer (api.errors); 404 too where the path names an object.
 COMMON_PROBLEMS = {
@@ -115,3 +119,8 @@ errors.install(api)
 
 api.add_router("/outlets/", outlets_router)
 api.add_router("/articles/", articles_router)
+api.add_router("/people/", people_router)
+api.add_router("/notifications/", notifications_router)
+# Its paths start with the resource they hang from: /articles/{id}/suggestions/, /suggestions/{id}/...
+api.add_router("/", suggestions_router)
+api.add_router("/scorecards/", scorecards_router)
