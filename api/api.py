@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, path
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 
 from api import errors
@@ -60,12 +61,23 @@ def _as_claimtrack_answers(view: Callable[..., HttpResponse]) -> Callable[..., H
     return answer
 
 
+# Ninja's own pages (the root, the schema, the docs) answer any method; they only read.
+READ_ONLY_PAGES = {"api-root", "openapi-json", "openapi-view"}
+
+
+def _read_only(pattern: URLPattern) -> Callable[..., HttpResponse]:
+    view = pattern.callback
+    if pattern.name not in READ_ONLY_PAGES:
+        return view
+    return require_safe(view)
+
+
 class ClaimtrackAPI(NinjaAPI):
     @property
     def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
         patterns, app_name, namespace = super().urls
         wrapped: list[URLResolver | URLPattern] = [
-            path(str(p.pattern), _as_claimtrack_answers(p.callback), name=p.name)
+            path(str(p.pattern), _as_claimtrack_answers(_read_only(p)), name=p.name)
             if isinstance(p, URLPattern)
             else p
             for p in patterns
@@ -94,6 +106,8 @@ class ClaimtrackAPI(NinjaAPI):
                 expected = dict(COMMON_PROBLEMS)
                 if "{" in address:
                     expected["404"] = "There is no such object, or not for you."
+                if "requestBody" in operation:
+                    expected["400"] = "The body cannot be read: not JSON, or not the form."
                 for status, description in expected.items():
                     responses.setdefault(status, {"description": description})
                 for status, response in responses.items():

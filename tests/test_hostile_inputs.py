@@ -266,6 +266,19 @@ def valid_post(name: str, world: World) -> dict[str, object]:
         "claims:suggestion_source": (None, {}),
         # Renew (or, with "revoke", stop) one's feed address: the path names the feed.
         "claims:feed_token": (None, {"action": "renew"}),
+        # The JSON API's resources (api/): JSON bodies, so a form's fields are only noise
+        # to them; each must still answer 4xx, never 500. (tests/api/ posts them as JSON.)
+        "api:list_articles": (None, {"title": "A title", "body": "A body."}),
+        "api:create_article": (None, {"title": "A title", "body": "A body."}),
+        "api:upload_article": (
+            None,
+            {"file": SimpleUploadedFile("a.txt", b"date 2025-10-17 A dek\n\nA body.\n")},
+        ),
+        "api:add_alias": (None, {"alias": "Another name"}),
+        "api:mark_read": (None, {}),
+        "api:mark_all_read": (None, {}),
+        "api:log_suggestion": (None, {}),
+        "api:dismiss_suggestion": (None, {}),
         # Pages that answer a POST as a GET: nothing posted is read, all is sent hostile.
         "articles:list": (None, {}),
         "articles:detail": (None, {}),
