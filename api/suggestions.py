@@ -152,3 +152,34 @@ def dismiss_suggestion(request: HttpRequest, suggestion_id: ObjectId) -> Suggest
     except intake.SuggestionDecided:
         raise _decided_already(suggestion) from None
     return _suggestion(suggestion.pk)
+
+
+class SourceIn(Schema):
+    claim_id: ObjectId
+
+
+@router.post(
+    "/suggestions/{suggestion_id}/source/",
+    response={200: SuggestionOut, 409: None},
+    summary="Add a suggestion's article as a source of a claim",
+)
+def add_as_source(request: HttpRequest, suggestion_id: ObjectId, data: SourceIn) -> Suggestion:
+    """The suggestion repeats a claim already tracked (`claim_id`): its article becomes one
+    more source of that claim, not a duplicate claim, as the article page's "Same claim"
+    button does."""
+    editor = _editor(request)
+    suggestion = _suggestion(suggestion_id)
+    claim = get_object_or_404(Claim, pk=data.claim_id)
+    try:
+        intake.add_source(
+            claim=claim,
+            article=suggestion.article,
+            by=editor,
+            quote=suggestion.quote,
+            quote_start=suggestion.quote_start,
+            quote_end=suggestion.quote_end,
+            suggestion=suggestion,
+        )
+    except intake.SuggestionDecided:
+        raise _decided_already(suggestion) from None
+    return _suggestion(suggestion.pk)

@@ -279,6 +279,7 @@ def valid_post(name: str, world: World) -> dict[str, object]:
         "api:mark_all_read": (None, {}),
         "api:log_suggestion": (None, {}),
         "api:dismiss_suggestion": (None, {}),
+        "api:add_as_source": (None, {"claim_id": "1"}),
         # Pages that answer a POST as a GET: nothing posted is read, all is sent hostile.
         "articles:list": (None, {}),
         "articles:detail": (None, {}),

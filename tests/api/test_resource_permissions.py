@@ -97,6 +97,15 @@ OPERATIONS = [
         lambda u: (f"/api/v1/suggestions/{make_suggestion().pk}/dismiss/", None),
         EDIT,
     ),
+    Operation(
+        "add as source",
+        "POST",
+        lambda u: (
+            f"/api/v1/suggestions/{make_suggestion().pk}/source/",
+            {"claim_id": ClaimFactory().pk},
+        ),
+        EDIT,
+    ),
     Operation("ranked claimants", "GET", lambda u: ("/api/v1/scorecards/claimants/", None), READ),
     Operation("ranked outlets", "GET", lambda u: ("/api/v1/scorecards/outlets/", None), READ),
     Operation(

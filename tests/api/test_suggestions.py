@@ -67,3 +67,39 @@ def test_a_suggestion_the_services_refuse_is_a_422(as_editor: Client) -> None:
     assert response.json()["errors"][0]["field"] == "due_date"
     suggestion.refresh_from_db()
     assert suggestion.status == SuggestionStatus.PENDING
+
+
+def test_an_editor_adds_a_suggestions_article_as_a_source_of_a_tracked_claim(
+    as_editor: Client, editor
+) -> None:
+    from claims.models import ClaimSource
+    from tests.factories import ClaimFactory
+
+    tracked = ClaimFactory()
+    suggestion = make_suggestion()
+    response = as_editor.post(
+        f"/api/v1/suggestions/{suggestion.pk}/source/",
+        {"claim_id": tracked.pk},
+        "application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "sourced" and response.json()["claim_id"] == tracked.pk
+    source = ClaimSource.objects.get()
+    assert source.claim == tracked and source.article == suggestion.article
+    assert source.quote == "the bridge will open within two weeks" and source.added_by == editor
+    assert Claim.objects.count() == 1
+
+
+def test_a_claims_own_article_is_no_new_source(as_editor: Client) -> None:
+    from tests.factories import ClaimFactory
+
+    tracked = ClaimFactory()
+    suggestion = make_suggestion(tracked.article)
+    response = as_editor.post(
+        f"/api/v1/suggestions/{suggestion.pk}/source/",
+        {"claim_id": tracked.pk},
+        "application/json",
+    )
+    assert response.status_code == 422
+    suggestion.refresh_from_db()
+    assert suggestion.status == SuggestionStatus.PENDING
