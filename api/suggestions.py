@@ -165,7 +165,7 @@ class SourceIn(Schema):
 )
 def add_as_source(request: HttpRequest, suggestion_id: ObjectId, data: SourceIn) -> Suggestion:
     """The suggestion repeats a claim already tracked (`claim_id`): its article becomes one
-    more source of that claim, not a duplicate claim, as the article page's "Same claim"
+    more source of that claim, not a duplicate claim, as the article page's "Add as source"
     button does."""
     editor = _editor(request)
     suggestion = _suggestion(suggestion_id)
