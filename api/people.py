@@ -1,6 +1,6 @@
-"""People (claimants) and their aliases: the list searched by name or alias, as the
-dashboard's claimant filter matches them, one person, and a new alias (editors), added
-through claims.services.add_alias as the demo loader and the admin's people do."""
+"""People (claimants) and their aliases: the list searched by a part of a name or alias,
+one person, and a new alias (editors, who may change people), added through
+claims.services.add_alias with its limits, as the demo loader adds them."""
 
 import datetime as dt
 from typing import Any
