@@ -116,11 +116,17 @@ def create_article(request: HttpRequest, data: ArticleIn) -> Status[Article]:
     """The same checks as the "Paste an article" form; the same text already stored is a
     422 naming it."""
     require(request, "articles.add_article")
-    form = ArticleForm(data.dict())
+    article = _save(request, ArticleForm(data.dict()))
+    return Status(201, article)
+
+
+def _save(request: HttpRequest, form: ArticleForm) -> Article:
+    """The article form's checks, then articles.services; the same text stored as another
+    article is a 422 naming it."""
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     try:
-        article = services.save_article_form(
+        return services.save_article_form(
             article=form.save(commit=False),
             outlet_name=form.cleaned_data["outlet_name"],
             by=request.user,
@@ -130,7 +136,6 @@ def create_article(request: HttpRequest, data: ArticleIn) -> Status[Article]:
             f"The same text is already in Claimtrack as “{exc.duplicate.title}” "
             f"(article {exc.duplicate.pk})."
         ) from None
-    return Status(201, article)
 
 
 UPLOAD_BODY = {
@@ -202,6 +207,15 @@ def upload_article(request: HttpRequest) -> Status[dict[str, Any]]:
 def get_article(request: HttpRequest, article_id: ObjectId) -> Article:
     require(request, "articles.view_article")
     return get_object_or_404(Article.objects.select_related("outlet"), pk=article_id)
+
+
+@router.put("/{article_id}/", response=ArticleOut, summary="Correct an article")
+def edit_article(request: HttpRequest, article_id: ObjectId, data: ArticleIn) -> Article:
+    """Every field as given, as the article's "Edit" page saves them, with its checks."""
+    require(request, "articles.change_article")
+    article = get_object_or_404(Article, pk=article_id)
+    saved = _save(request, ArticleForm(data.dict(), instance=article))
+    return Article.objects.select_related("outlet").get(pk=saved.pk)
 
 
 def _upload_handler(request: HttpRequest) -> ArticleUploadHandler | None:

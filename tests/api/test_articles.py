@@ -199,3 +199,31 @@ def test_an_upload_never_lands_in_a_temporary_file(
     response = upload(as_editor, SEED + b"More of the body. " * 100, "story.txt")
     assert response.status_code == 201
     assert on_disk == [[]]
+
+
+def test_an_editor_corrects_an_article_with_the_edit_pages_checks(as_editor: Client) -> None:
+    article = ArticleFactory(title="Old title")
+    changed = {**NEW, "body": article.body, "published_date": str(article.published_date)}
+    response = as_editor.put(f"/api/v1/articles/{article.pk}/", changed, "application/json")
+    assert response.status_code == 200, response.content
+    article.refresh_from_db()
+    assert article.title == "Bridge to open" and article.outlet.name == "The Example"
+    assert response.json()["title"] == "Bridge to open"
+    bad = {**changed, "published_date": "2025-10-17", "url": "not a link"}
+    response = as_editor.put(f"/api/v1/articles/{article.pk}/", bad, "application/json")
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["url"]
+
+
+def test_an_edit_to_another_articles_text_is_a_422(as_editor: Client) -> None:
+    first, second = ArticleFactory(), ArticleFactory()
+    same = {**NEW, "body": first.body, "published_date": str(first.published_date), "url": ""}
+    response = as_editor.put(f"/api/v1/articles/{second.pk}/", same, "application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "__all__"
+
+
+def test_the_upload_address_is_not_taken_for_an_article_id(as_editor: Client) -> None:
+    assert upload(as_editor, SEED).status_code == 201
+    # The upload's address takes POST only: a PUT there is no edit of an article "upload".
+    assert as_editor.put("/api/v1/articles/upload/", NEW, "application/json").status_code == 405

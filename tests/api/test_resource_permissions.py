@@ -33,7 +33,7 @@ class Operation:
 
     @property
     def writes(self) -> bool:
-        return self.method == "POST"
+        return self.method != "GET"
 
 
 def _article_json(users: dict) -> tuple[str, object]:
@@ -67,6 +67,12 @@ OPERATIONS = [
     ),
     Operation("create article", "POST", _article_json, EDIT, ok=201),
     Operation("upload article", "POST", _upload, EDIT, ok=201),
+    Operation(
+        "edit article",
+        "PUT",
+        lambda u: (f"/api/v1/articles/{ArticleFactory().pk}/", _article_json(u)[1]),
+        EDIT,
+    ),
     Operation("list people", "GET", lambda u: ("/api/v1/people/?q=a", None), READ),
     Operation("one person", "GET", lambda u: (f"/api/v1/people/{PersonFactory().pk}/", None), READ),
     Operation(
@@ -136,7 +142,8 @@ def send(client: Client, operation: Operation, path: str, data: object, headers:
         return client.get(path, **headers).status_code
     if isinstance(data, dict) and any(isinstance(v, SimpleUploadedFile) for v in data.values()):
         return client.post(path, data, **headers).status_code
-    return client.post(path, data or {}, content_type="application/json", **headers).status_code
+    send_json = client.put if operation.method == "PUT" else client.post
+    return send_json(path, data or {}, content_type="application/json", **headers).status_code
 
 
 def expected(operation: Operation, role: str, way: str) -> int:
