@@ -14,9 +14,15 @@ from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 
 from api import errors
+from api.articles import install_upload_handler
+from api.articles import router as articles_router
 from api.auth import session_auth, token_auth
 from api.claims import router as claims_router
+from api.notifications import router as notifications_router
 from api.outlets import router as outlets_router
+from api.people import router as people_router
+from api.scorecards import router as scorecards_router
+from api.suggestions import router as suggestions_router
 
 # Problems every operation can answer (api.errors); 404 too where the path names an object.
 COMMON_PROBLEMS = {
@@ -34,6 +40,7 @@ def _as_claimtrack_answers(view: Callable[..., HttpResponse]) -> Callable[..., H
 
     @functools.wraps(view)
     def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        install_upload_handler(request)
         head = request.method == "HEAD"
         if head:
             request.method = "GET"
@@ -55,22 +62,27 @@ def _as_claimtrack_answers(view: Callable[..., HttpResponse]) -> Callable[..., H
     return answer
 
 
-# Ninja's own pages (the schema, the docs, the root): plain views that answered any method.
-READ_ONLY_PAGES = {"openapi-json", "openapi-view", "api-root"}
+# Ninja's own pages (the root, the schema, the docs) answer any method; they only read.
+READ_ONLY_PAGES = {"api-root", "openapi-json", "openapi-view"}
+
+
+def _read_only(pattern: URLPattern) -> Callable[..., HttpResponse]:
+    view = pattern.callback
+    if pattern.name not in READ_ONLY_PAGES:
+        return view
+    return require_safe(view)
 
 
 class ClaimtrackAPI(NinjaAPI):
     @property
     def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
         patterns, app_name, namespace = super().urls
-        wrapped: list[URLResolver | URLPattern] = []
-        for p in patterns:
-            if isinstance(p, URLPattern):
-                view = p.callback
-                if p.name in READ_ONLY_PAGES:
-                    view = require_safe(view)
-                p = path(str(p.pattern), _as_claimtrack_answers(view), name=p.name)
-            wrapped.append(p)
+        wrapped: list[URLResolver | URLPattern] = [
+            path(str(p.pattern), _as_claimtrack_answers(_read_only(p)), name=p.name)
+            if isinstance(p, URLPattern)
+            else p
+            for p in patterns
+        ]
         return wrapped, app_name, namespace
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
@@ -95,6 +107,8 @@ class ClaimtrackAPI(NinjaAPI):
                 expected = dict(COMMON_PROBLEMS)
                 if "{" in address:
                     expected["404"] = "There is no such object, or not for you."
+                if "requestBody" in operation:
+                    expected["400"] = "The body cannot be read: not JSON, or not the form."
                 for status, description in expected.items():
                     responses.setdefault(status, {"description": description})
                 for status, response in responses.items():
@@ -120,3 +134,9 @@ errors.install(api)
 
 api.add_router("/outlets/", outlets_router)
 api.add_router("/claims/", claims_router)
+api.add_router("/articles/", articles_router)
+api.add_router("/people/", people_router)
+api.add_router("/notifications/", notifications_router)
+# Its paths start with the resource they hang from: /articles/{id}/suggestions/, /suggestions/{id}/...
+api.add_router("/", suggestions_router)
+api.add_router("/scorecards/", scorecards_router)

@@ -9,3 +9,11 @@ from ninja import Field
 BIGINT_MAX = 2**63 - 1
 
 ObjectId = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
+
+# Text as the forms take it: PostgreSQL refuses a NUL character in a text column (a 500),
+# and Django's form fields refuse it too, so the API says so with a 422 before any query.
+NO_NUL = r"^[^\x00]*$"
+
+Text = Annotated[str, Field(pattern=NO_NUL)]
+# A search or a name: as long as the pages' search fields take.
+ShortText = Annotated[str, Field(pattern=NO_NUL, max_length=200)]

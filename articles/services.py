@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 
+from . import parsing
 from .models import Article, Outlet
 from .parsing import ArticleImportError, ParsedArticle, SourceKind
 from .signals import send_articles_saved_on_commit
@@ -93,6 +94,17 @@ def save_article_form(*, article: Article, outlet_name: str, by: Author) -> Arti
         article.save()
         send_articles_saved_on_commit([article.pk])
     return article
+
+
+def save_upload(*, data: bytes, name: str, by: Author) -> tuple[Article, bool]:
+    """Store an uploaded article file (the upload form's and the API's); returns (article,
+    created). Raises ArticleImportError with a one-line reason naming the file."""
+    try:
+        parsed = parsing.parse_bytes(data, name=name)
+    except ArticleImportError as exc:
+        raise ArticleImportError(f"{name}: {exc}") from None
+    parsed.source_kind = SourceKind.UPLOAD
+    return save_article(parsed, created_by=by)
 
 
 def save_article(parsed: ParsedArticle, *, created_by: Author = None) -> tuple[Article, bool]:

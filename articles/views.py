@@ -15,7 +15,7 @@ from config.paging import Keyset, split_page
 from . import parsing, services
 from .extensions import annotate_article_list, article_list_columns, article_page_parts
 from .forms import ArticleFilterForm, ArticleForm, ArticleUploadForm
-from .models import Article, SourceKind
+from .models import Article
 from .rendering import paragraphs
 from .search import search_articles
 from .uploads import FORM_OVERHEAD_BYTES, ArticleUploadHandler, declared_size, too_large_message
@@ -142,11 +142,11 @@ def _article_upload(request: HtmxHttpRequest, handler: ArticleUploadHandler) -> 
     if upload.is_valid():
         file = upload.cleaned_data["file"]
         try:
-            parsed = parsing.parse_bytes(file.read(), name=file.name)
-            parsed.source_kind = SourceKind.UPLOAD
-            article, created = services.save_article(parsed, created_by=request.user)
+            article, created = services.save_upload(
+                data=file.read(), name=file.name, by=request.user
+            )
         except parsing.ArticleImportError as exc:
-            upload.add_error("file", f"{file.name}: {exc}")
+            upload.add_error("file", str(exc))
         else:
             if created:
                 messages.success(request, f"Imported “{article.title}” from {file.name}.")

@@ -309,6 +309,20 @@ def valid_post(name: str, world: World) -> dict[str, object]:
         "claims:webhook_resume": (None, {}),
         "claims:webhook_test": (None, {}),
         "claims:webhook_delete": (None, {"confirm": "yes"}),
+        # The JSON API's resources (api/): JSON bodies, so a form's fields are only noise
+        # to them; each must still answer 4xx, never 500. (tests/api/ posts them as JSON.)
+        "api:list_articles": (None, {"title": "A title", "body": "A body."}),
+        "api:create_article": (None, {"title": "A title", "body": "A body."}),
+        "api:upload_article": (
+            None,
+            {"file": SimpleUploadedFile("a.txt", b"date 2025-10-17 A dek\n\nA body.\n")},
+        ),
+        "api:add_alias": (None, {"alias": "Another name"}),
+        "api:mark_read": (None, {}),
+        "api:mark_all_read": (None, {}),
+        "api:log_suggestion": (None, {}),
+        "api:dismiss_suggestion": (None, {}),
+        "api:add_as_source": (None, {"claim_id": "1"}),
         # Pages that answer a POST as a GET: nothing posted is read, all is sent hostile.
         "articles:list": (None, {}),
         "articles:detail": (None, {}),
