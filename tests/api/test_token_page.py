@@ -60,7 +60,7 @@ def test_the_settings_page_lists_the_tokens_through_the_api_tag(as_reader: Clien
     create_api_token(user=reader, name="Reporting", read_write=False)
     page = as_reader.get(reverse("claims:settings")).content.decode()
     assert 'id="api-tokens"' in page and "Reporting" in page
-    assert f'action="{reverse("api_tokens:create")}"' in page
+    assert f'action="{reverse("api_tokens:create")}#new-token"' in page
 
 
 def test_a_token_without_a_name_is_refused(as_reader: Client) -> None:
