@@ -1,20 +1,18 @@
 """Thin views over claims.exports: the CSV download, the settings page with the feed
-addresses and the API tokens (api.tokens), the two feeds (public addresses, opened by
-their secret alone) and, with settings.PUBLIC_PAGES on, the public feed of resolutions."""
+addresses, the two feeds (public addresses, opened by their secret alone) and, with
+settings.PUBLIC_PAGES on, the public feed of resolutions. The settings page's API tokens
+section is the api app's (api.views, its template tag api_tokens): api depends on claims,
+never the reverse."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST, require_safe
 
-from api import tokens
-from api.models import ApiToken
 from config.http import HtmxHttpRequest
 
 from . import exports
 from .dashboard import Dashboard
-from .forms import ApiTokenForm
 from .models import Claim, FeedKind, FeedToken, newsroom_today
 from .public import many_claims_state, public_page
 
@@ -43,13 +41,17 @@ def claims_csv(request: HtmxHttpRequest) -> HttpResponse | StreamingHttpResponse
     return exports.csv_response(claims, filename=filename)
 
 
-def _settings_context(
+def settings_page(
     request: HtmxHttpRequest,
-    shown: dict[str, str],
     *,
-    token_form: ApiTokenForm | None = None,
-    new_token: tuple[ApiToken, str] | None = None,
-) -> dict:
+    shown: dict[str, str] | None = None,
+    extra: dict[str, object] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The settings page; `shown` holds new feed secrets by kind, shown this once. Other
+    apps' sections render themselves by template tags (api_tokens) and pass what they need
+    in `extra`, so claims imports none of them."""
+    shown = shown or {}
     feed_tokens = {t.kind: t for t in FeedToken.objects.filter(user=request.user)}
     feeds = [
         {
@@ -60,44 +62,13 @@ def _settings_context(
         }
         for kind, label in FeedKind.choices
     ]
-    return {
-        "feeds": feeds,
-        "api_tokens": ApiToken.objects.filter(user=request.user),
-        "token_form": token_form or ApiTokenForm(),
-        "new_token": new_token,
-    }
+    context = {**(extra or {}), "feeds": feeds}
+    return render(request, "claims/settings.html", context, status=status)
 
 
 @require_safe
 def user_settings(request: HtmxHttpRequest) -> HttpResponse:
-    return render(request, "claims/settings.html", _settings_context(request, {}))
-
-
-@require_POST
-def api_token_create(request: HtmxHttpRequest) -> HttpResponse:
-    """A new API token. Its secret is shown in this response only: only its hash is kept."""
-    form = ApiTokenForm(request.POST)
-    if not form.is_valid():
-        context = _settings_context(request, {}, token_form=form)
-        return render(request, "claims/settings.html", context, status=422)
-    new_token = tokens.create_api_token(
-        user=request.user,
-        name=form.cleaned_data["name"].strip(),
-        read_write=form.cleaned_data["access"] == "write",
-    )
-    response = render(
-        request, "claims/settings.html", _settings_context(request, {}, new_token=new_token)
-    )
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@require_POST
-def api_token_revoke(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """Stop one of one's own API tokens; it stays listed as revoked."""
-    if tokens.revoke_api_token(user=request.user, token_id=pk):
-        messages.success(request, "Token revoked: it no longer works.")
-    return redirect("claims:settings")
+    return settings_page(request)
 
 
 @require_POST
@@ -111,7 +82,7 @@ def feed_token(request: HtmxHttpRequest, kind: str) -> HttpResponse:
         exports.revoke_feed_token(user=request.user, kind=kind)
     else:
         shown[kind] = exports.renew_feed_token(user=request.user, kind=kind)
-    response = render(request, "claims/settings.html", _settings_context(request, shown))
+    response = settings_page(request, shown=shown)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -7,8 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import QueryDict
 
-from api.models import NAME_MAX as API_TOKEN_NAME_MAX
-
 from . import roles, services, webhooks
 from .models import (
     CRITERIA_MAX,
@@ -426,18 +424,3 @@ class WebhookEndpointForm(forms.Form):
         url: str = self.cleaned_data["url"]
         webhooks.check_url(url)
         return url
-
-
-class ApiTokenForm(forms.Form):
-    """A new personal API token (api.tokens), on the settings page."""
-
-    name = forms.CharField(
-        max_length=API_TOKEN_NAME_MAX,
-        help_text="What uses it: “CMS sync”, “Newsroom chat bot”.",
-    )
-    access = forms.ChoiceField(
-        choices=[("read", "Read only"), ("write", "Read and write")],
-        initial="read",
-        widget=forms.RadioSelect,
-        help_text="Either way it can do no more than your role allows.",
-    )

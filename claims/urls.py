@@ -57,13 +57,6 @@ urlpatterns += [
     path("claims/export.csv", export_views.claims_csv, name="export_csv"),
     path("settings/", export_views.user_settings, name="settings"),
     path("settings/feeds/<str:kind>/", export_views.feed_token, name="feed_token"),
-    # Personal API tokens (issue 13): the secret shown once, on the same page.
-    path("settings/api-tokens/", export_views.api_token_create, name="api_token_create"),
-    path(
-        "settings/api-tokens/<int:pk>/revoke/",
-        export_views.api_token_revoke,
-        name="api_token_revoke",
-    ),
     path("feeds/<str:token>/due.ics", export_views.feed_ical, name="feed_ical"),
     path("feeds/<str:token>/resolutions.atom", export_views.feed_atom, name="feed_atom"),
 ]

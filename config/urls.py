@@ -30,5 +30,8 @@ urlpatterns = [
     path("notifications/", include("claims.notification_urls")),
     path("public/", include("claims.public_urls")),
     path("api/v1/", api.urls),
+    # The settings page's API tokens: the api app's own pages (a plain namespace,
+    # "api_tokens"), so claims, which owns /settings/, never imports api.
+    path("settings/api-tokens/", include("api.urls")),
     path("", include("claims.urls")),
 ]

@@ -337,8 +337,8 @@ def valid_post(name: str, world: World) -> dict[str, object]:
         "password_reset": (None, {"email": "reviewer@example.org"}),
         "password_reset_confirm": (None, {"new_password1": "y", "new_password2": "y"}),
         # Personal API tokens on the settings page.
-        "claims:api_token_create": (None, {"name": "CMS sync", "access": "write"}),
-        "claims:api_token_revoke": (None, {}),
+        "api_tokens:create": (None, {"name": "CMS sync", "access": "write"}),
+        "api_tokens:revoke": (None, {}),
         # The JSON API (sent as JSON, see post()): each operation names a URL pattern of
         # its path, so POST /api/v1/claims/ (logging a claim) is list_claims' too.
         "api:create_claim": (None, api_claim),

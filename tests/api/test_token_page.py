@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def make_token(client: Client, name: str, access: str) -> str:
-    response = client.post(reverse("claims:api_token_create"), {"name": name, "access": access})
+    response = client.post(reverse("api_tokens:create"), {"name": name, "access": access})
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     match = re.search(r'value="(ct_[^"]+)"', response.content.decode())
@@ -47,17 +47,37 @@ def test_the_last_use_is_listed(as_reader: Client, reader) -> None:
     assert "last used 11 March 2026" in page
 
 
+def test_the_new_token_page_says_to_copy_it_now_and_leads_back_to_settings(
+    as_reader: Client,
+) -> None:
+    response = as_reader.post(reverse("api_tokens:create"), {"name": "Chat bot", "access": "read"})
+    page = response.content.decode()
+    assert "Copy it now" in page and "“Chat bot”" in page
+    assert f'href="{reverse("claims:settings")}#api-tokens"' in page
+
+
+def test_the_settings_page_lists_the_tokens_through_the_api_tag(as_reader: Client, reader) -> None:
+    create_api_token(user=reader, name="Reporting", read_write=False)
+    page = as_reader.get(reverse("claims:settings")).content.decode()
+    assert 'id="api-tokens"' in page and "Reporting" in page
+    assert f'action="{reverse("api_tokens:create")}#new-token"' in page
+
+
 def test_a_token_without_a_name_is_refused(as_reader: Client) -> None:
-    response = as_reader.post(reverse("claims:api_token_create"), {"name": "", "access": "read"})
+    response = as_reader.post(reverse("api_tokens:create"), {"name": "", "access": "read"})
     assert response.status_code == 422
     assert not ApiToken.objects.exists()
-    response = as_reader.post(reverse("claims:api_token_create"), {"name": "x", "access": "all"})
+    # Back on the settings page, the error by its field, the feeds still there.
+    page = response.content.decode()
+    assert "Your settings" in page and 'id="feed-ical"' in page
+    assert re.search(r'id="id_name_error"><p class="error">This field is required', page)
+    response = as_reader.post(reverse("api_tokens:create"), {"name": "x", "access": "all"})
     assert response.status_code == 422
 
 
 def test_revoking_stops_the_token_and_keeps_it_listed(as_reader: Client, reader) -> None:
     token, secret = create_api_token(user=reader, name="Old script", read_write=False)
-    response = as_reader.post(reverse("claims:api_token_revoke", args=[token.pk]), follow=True)
+    response = as_reader.post(reverse("api_tokens:revoke", args=[token.pk]), follow=True)
     assert "Token revoked" in response.content.decode()
     assert "Revoked " in response.content.decode() and "Old script" in response.content.decode()
     assert Client().get("/api/v1/outlets/", **bearer(secret)).status_code == 401
@@ -65,6 +85,6 @@ def test_revoking_stops_the_token_and_keeps_it_listed(as_reader: Client, reader)
 
 def test_nobody_revokes_another_persons_token(as_reader: Client, editor) -> None:
     token, secret = create_api_token(user=editor, name="Editor's", read_write=True)
-    as_reader.post(reverse("claims:api_token_revoke", args=[token.pk]))
+    as_reader.post(reverse("api_tokens:revoke", args=[token.pk]))
     assert Client().get("/api/v1/outlets/", **bearer(secret)).status_code == 200
     assert "Editor's" not in as_reader.get(reverse("claims:settings")).content.decode()
