@@ -309,6 +309,10 @@ def _board(request: HttpRequest, filters: ClaimFilters) -> Dashboard:
     return Dashboard.from_query(query, user=request.user, today=newsroom_today())  # type: ignore[arg-type]
 
 
+# A change answers the claim; 409 (with the claim as it is now) when its version is stale.
+CHANGED: dict[int, Any] = {200: ClaimDetail, 409: None}
+
+
 @router.get("/", response=ClaimPage, summary="List claims, as the dashboard does")
 def list_claims(
     request: HttpRequest, filters: Query[ClaimFilters], paging: Query[PageQuery]
@@ -459,7 +463,7 @@ class ClaimEditIn(Schema):
     tags: list[str] | None = None
 
 
-@router.patch("/{claim_id}/", response=ClaimDetail, summary="Correct how a claim was logged")
+@router.patch("/{claim_id}/", response=CHANGED, summary="Correct how a claim was logged")
 def edit_claim(request: HttpRequest, claim_id: ObjectId, payload: ClaimEditIn) -> dict[str, Any]:
     """Only the fields sent change. To clear a date send it as null; a field left out
     keeps its value. The dates sent are taken as given: no proposal from the time phrase
@@ -500,7 +504,7 @@ class ResolveIn(Schema):
     public_note: str | None = Field(None, description="Left out: the public note stays.")
 
 
-@router.post("/{claim_id}/resolve/", response=ClaimDetail, summary="Record the outcome")
+@router.post("/{claim_id}/resolve/", response=CHANGED, summary="Record the outcome")
 def resolve_claim(request: HttpRequest, claim_id: ObjectId, payload: ResolveIn) -> dict[str, Any]:
     return _act(request, claim_id, "resolve", payload)
 
@@ -510,7 +514,7 @@ class ReopenIn(Schema):
     note: str = Field("", description="Why it is reopened.")
 
 
-@router.post("/{claim_id}/reopen/", response=ClaimDetail, summary="Reopen a resolved claim")
+@router.post("/{claim_id}/reopen/", response=CHANGED, summary="Reopen a resolved claim")
 def reopen_claim(request: HttpRequest, claim_id: ObjectId, payload: ReopenIn) -> dict[str, Any]:
     return _act(request, claim_id, "reopen", payload)
 
@@ -522,7 +526,7 @@ class EvidenceIn(Schema):
     note: str = Field("", description="A link, a note, or both.")
 
 
-@router.post("/{claim_id}/evidence/", response=ClaimDetail, summary="Add evidence")
+@router.post("/{claim_id}/evidence/", response=CHANGED, summary="Add evidence")
 def add_evidence(request: HttpRequest, claim_id: ObjectId, payload: EvidenceIn) -> dict[str, Any]:
     return _act(request, claim_id, "evidence", payload)
 
@@ -536,7 +540,7 @@ class DeadlineIn(Schema):
 
 @router.post(
     "/{claim_id}/deadline/",
-    response=ClaimDetail,
+    response=CHANGED,
     summary="The claimant moved the deadline",
 )
 def move_deadline(request: HttpRequest, claim_id: ObjectId, payload: DeadlineIn) -> dict[str, Any]:
@@ -549,7 +553,7 @@ class SnoozeIn(Schema):
     reason: str = ""
 
 
-@router.post("/{claim_id}/snooze/", response=ClaimDetail, summary="Snooze reminders")
+@router.post("/{claim_id}/snooze/", response=CHANGED, summary="Snooze reminders")
 def snooze_claim(request: HttpRequest, claim_id: ObjectId, payload: SnoozeIn) -> dict[str, Any]:
     return _act(request, claim_id, "snooze", payload)
 
@@ -558,7 +562,7 @@ class TakeIn(Schema):
     version: int = Version
 
 
-@router.post("/{claim_id}/take/", response=ClaimDetail, summary="Take an unassigned claim")
+@router.post("/{claim_id}/take/", response=CHANGED, summary="Take an unassigned claim")
 def take_claim(request: HttpRequest, claim_id: ObjectId, payload: TakeIn) -> dict[str, Any]:
     return _act(request, claim_id, "take", payload)
 
@@ -568,6 +572,6 @@ class AssignIn(Schema):
     assignee: ObjectId | None = Field(description="A reviewer's user id; null: nobody.")
 
 
-@router.post("/{claim_id}/assign/", response=ClaimDetail, summary="Assign a reviewer")
+@router.post("/{claim_id}/assign/", response=CHANGED, summary="Assign a reviewer")
 def assign_claim(request: HttpRequest, claim_id: ObjectId, payload: AssignIn) -> dict[str, Any]:
     return _act(request, claim_id, "assign", payload)

@@ -400,15 +400,17 @@ def query_string(params: dict[str, object]) -> str:
 def post(client: Client, url: str, data: dict[str, object], **headers: str) -> int:
     """POST `data`, as multipart if it holds a file (or hostile bytes in place of one),
     otherwise url-encoded byte for byte so INVALID_UTF8 reaches the server as it is; to the
-    JSON API as JSON, INVALID_UTF8 as those bytes inside a JSON string."""
-    if url.startswith("/api/"):
+    JSON API as JSON, INVALID_UTF8 as those bytes inside a JSON string (but an upload to the
+    API, which takes a file, as multipart too)."""
+    has_file = any(isinstance(v, SimpleUploadedFile) for v in data.values())
+    if url.startswith("/api/") and not has_file:
         marker = "\ue000invalid\ue000"
         body = json.dumps(
             {k: marker if v is INVALID_UTF8 else v for k, v in data.items()}, ensure_ascii=False
         ).encode()
         body = body.replace(json.dumps(marker, ensure_ascii=False).encode(), b'"\xff\xfe"')
         return client.post(url, body, content_type="application/json", **headers).status_code
-    if any(isinstance(v, SimpleUploadedFile) for v in data.values()):
+    if has_file:
         files = {}
         for key, value in data.items():
             if isinstance(value, SimpleUploadedFile):

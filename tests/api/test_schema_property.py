@@ -162,11 +162,15 @@ def run_operation(
         try:
             case.validate_response(response, checks=CHECKS, headers=headers)
         except (AssertionError, BaseExceptionGroup) as failure:  # noted; the run goes on
-            first = str(failure).strip().splitlines()[0][:300]
-            key = f"{who}: {operation.label} [{mode.value}]: {first}"
+            lines = [line for line in str(failure).strip().splitlines() if line.strip()]
+            key = f"{who}: {operation.label} [{mode.value}]: {lines[0][:300]}"
             if key not in seen:
                 seen.add(key)
-                failures.append(f"{key}\n    {case.as_curl_command(headers=headers)[:600]}")
+                # What was wrong (schemathesis's lines after its headline), then the request.
+                said = "\n    ".join(line[:300] for line in lines[1:12])
+                failures.append(
+                    f"{key}\n    {said}\n    {case.as_curl_command(headers=headers)[:600]}"
+                )
 
     send()
 
