@@ -133,11 +133,8 @@ def webhook_delete(request: HtmxHttpRequest, endpoint_pk: int) -> HttpResponse:
     endpoint = _endpoint(request, endpoint_pk)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         gone = webhooks.delete_endpoint(endpoint=endpoint)
-        messages.success(
-            request,
-            f"Webhook “{endpoint.name or endpoint.url}” deleted, with its "
-            f"{gone} deliver{'y' if gone == 1 else 'ies'}.",
-        )
+        log = f", with its {gone} deliver{'y' if gone == 1 else 'ies'}" if gone else ""
+        messages.success(request, f"Webhook “{endpoint.name or endpoint.url}” deleted{log}.")
         return redirect("claims:webhooks")
     return render(
         request,
