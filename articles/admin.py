@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from config.forms import ADMIN_URL_FIELDS
+
 from .models import Article, Outlet
 
 
@@ -11,6 +13,7 @@ class OutletAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    formfield_overrides = ADMIN_URL_FIELDS
     list_display = ["title", "outlet", "published_date", "source_kind", "source", "created_at"]
     list_filter = ["source_kind", "language", "outlet", "published_date"]
     search_fields = ["title", "dek", "url", "source"]

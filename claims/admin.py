@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from config.forms import ADMIN_URL_FIELDS
+
 from .models import Claim, ClaimEvent, Evidence, Person, PersonAlias, Reminder, Tag
 
 
@@ -24,6 +26,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 class EvidenceInline(admin.TabularInline):
+    formfield_overrides = ADMIN_URL_FIELDS
     model = Evidence
     extra = 0
     raw_id_fields = ["added_by"]
@@ -63,6 +66,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
 @admin.register(Evidence)
 class EvidenceAdmin(admin.ModelAdmin):
+    formfield_overrides = ADMIN_URL_FIELDS
     list_display = ["__str__", "claim", "url", "added_by", "added_at"]
     search_fields = ["title", "url", "note"]
     list_select_related = ["claim", "added_by"]
