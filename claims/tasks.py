@@ -187,3 +187,9 @@ def deliver_webhook(delivery_id: int) -> str:
 def redeliver_webhooks() -> int:
     """Queue again the deliveries whose task was lost (claims.webhooks.redeliver_lost)."""
     return webhooks.redeliver_lost()
+
+
+@shared_task(acks_late=True)
+def prune_webhook_log() -> int:
+    """Forget deliveries settled more than WEBHOOK_LOG_DAYS ago (claims.webhooks.prune_log)."""
+    return webhooks.prune_log()

@@ -393,6 +393,19 @@ def redeliver_lost(now: dt.datetime | None = None) -> int:
     return enqueue(ids)
 
 
+def prune_log(now: dt.datetime | None = None) -> int:
+    """Forget deliveries settled (delivered, or failed for good) more than WEBHOOK_LOG_DAYS
+    ago: the log is for seeing what an endpoint got lately, and the outbox would otherwise
+    grow by every event forever. Pending deliveries are kept whatever their age. How many
+    went."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.WEBHOOK_LOG_DAYS)
+    deleted, _ = WebhookDelivery.objects.filter(
+        status__in=[DeliveryStatus.DELIVERED, DeliveryStatus.FAILED], created_at__lt=cutoff
+    ).delete()
+    return deleted
+
+
 # --- Signing --------------------------------------------------------------------------------
 
 

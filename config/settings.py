@@ -303,6 +303,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+CELERY_BEAT_SCHEDULE["webhooks-prune-log"] = {
+    "task": "claims.tasks.prune_webhook_log",
+    "schedule": crontab(hour=3, minute=17),
+}
 CELERY_BEAT_SCHEDULE["webhooks-redeliver"] = {
     # Deliveries whose task was lost (the broker restarted empty, a worker died): what is
     # due lives in the outbox, so this picks it up again. Safe beside the tasks themselves:
@@ -330,6 +334,11 @@ WEBHOOK_PAUSE_AFTER_FAILURES = env_int("WEBHOOK_PAUSE_AFTER_FAILURES", 5)
 # A pending delivery this many seconds past its time is taken for lost (its task gone with
 # a broker restarted empty, or its worker killed mid-send) and queued again by beat.
 WEBHOOK_REDELIVER_AFTER_SECONDS = env_int("WEBHOOK_REDELIVER_AFTER_SECONDS", 300)
+# Deliveries settled (delivered, or failed for good) longer ago than this are forgotten by a
+# daily beat task; pending ones are kept.
+WEBHOOK_LOG_DAYS = env_int("WEBHOOK_LOG_DAYS", 30)
+if WEBHOOK_LOG_DAYS < 1:
+    raise ImproperlyConfigured("WEBHOOK_LOG_DAYS must be at least 1")
 if (
     WEBHOOK_TIMEOUT_SECONDS < 1
     or WEBHOOK_MAX_ATTEMPTS < 1

@@ -648,3 +648,26 @@ def test_only_editors_delete_webhooks(client, reviewer, receiver) -> None:
         == 403
     )
     assert WebhookEndpoint.objects.filter(pk=endpoint.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_log_forgets_settled_deliveries_after_the_kept_days_but_never_pending_ones(
+    receiver, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.WEBHOOK_LOG_DAYS = 30
+    endpoint = endpoint_for(receiver)
+    with django_capture_on_commit_callbacks(execute=False):
+        rows = [webhooks.send_test_event(endpoint=endpoint) for _ in range(4)]
+    old = timezone.now() - dt.timedelta(days=31)
+    statuses = [
+        DeliveryStatus.DELIVERED,
+        DeliveryStatus.FAILED,
+        DeliveryStatus.PENDING,
+        DeliveryStatus.DELIVERED,
+    ]
+    for row, status in zip(rows, statuses, strict=True):
+        WebhookDelivery.objects.filter(pk=row.pk).update(status=status, created_at=old)
+    # The last one is recent: kept.
+    WebhookDelivery.objects.filter(pk=rows[3].pk).update(created_at=timezone.now())
+    assert tasks.prune_webhook_log() == 2
+    assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == {rows[2].pk, rows[3].pk}
