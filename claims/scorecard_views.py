@@ -207,55 +207,49 @@ def outlet_index(request: HtmxHttpRequest) -> HttpResponse:
     return _index(request, "outlet")
 
 
-@require_safe
-@role_required("claims.view_claim")
-def claimant_card(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(Person, pk=pk)
+def _card(request: HtmxHttpRequest, kind: str, subject: Person | Outlet) -> HttpResponse:
+    """A claimant's or an outlet's card; the part that depends only on the claims is kept
+    (`kept`). A claimant's card also lists the claims still open."""
 
     def context() -> dict[str, Any]:
         filters = Filters.from_query(request.GET)
-        filters = Filters(**{**filters.__dict__, "claimant": person.pk})
+        filters = Filters(**{**filters.__dict__, kind: subject.pk})
+        if isinstance(subject, Person):
+            card = scorecards.claimant_card(subject, filters)
+            others = scorecards.outlets_of(subject)
+            extra = {"still_open": scorecards.still_open(subject, filters)}
+        else:
+            card = scorecards.outlet_card(subject, filters)
+            others = scorecards.claimants_of(subject)
+            extra = {}
         return card_context(
-            scorecards.claimant_card(person, filters),
+            card,
             filters,
             claims_url=reverse("claims:scorecard_claims"),
-            subject=person,
-            kind="claimant",
-            still_open=scorecards.still_open(person, filters),
-            form=FilterForm(request.GET, kind="claimant", others=scorecards.outlets_of(person)),
+            subject=subject,
+            kind=kind,
+            form=FilterForm(request.GET, kind=kind, others=others),
+            **extra,
         )
 
     body = kept(request, "claims/scorecards/card.html#content", context)
     return render(
         request,
         "claims/scorecards/card.html",
-        {"subject": person, "kind": "claimant", "body": body},
+        {"subject": subject, "kind": kind, "body": body},
     )
+
+
+@require_safe
+@role_required("claims.view_claim")
+def claimant_card(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _card(request, "claimant", get_object_or_404(Person, pk=pk))
 
 
 @require_safe
 @role_required("claims.view_claim")
 def outlet_card(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    outlet = get_object_or_404(Outlet, pk=pk)
-
-    def context() -> dict[str, Any]:
-        filters = Filters.from_query(request.GET)
-        filters = Filters(**{**filters.__dict__, "outlet": outlet.pk})
-        return card_context(
-            scorecards.outlet_card(outlet, filters),
-            filters,
-            claims_url=reverse("claims:scorecard_claims"),
-            subject=outlet,
-            kind="outlet",
-            form=FilterForm(request.GET, kind="outlet", others=scorecards.claimants_of(outlet)),
-        )
-
-    body = kept(request, "claims/scorecards/card.html#content", context)
-    return render(
-        request,
-        "claims/scorecards/card.html",
-        {"subject": outlet, "kind": "outlet", "body": body},
-    )
+    return _card(request, "outlet", get_object_or_404(Outlet, pk=pk))
 
 
 def counted_claims(request: HttpRequest, base: QuerySet[Claim] | None = None) -> QuerySet[Claim]:
