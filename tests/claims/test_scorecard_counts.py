@@ -467,3 +467,16 @@ def test_the_median_days_late_comes_from_the_histogram(article, editor) -> None:
     card = scorecards.claimant_card(claim.claimant, Filters(), TODAY)
     assert card.median_days_late == 6.5
     assert (card.counts["late"], card.counts["on_time"]) == (4, 0)
+
+
+def test_the_migration_fills_the_counts_with_the_keys_the_code_keeps() -> None:
+    """Migration 0012 holds a copy of the key SQL (a migration imports no live code): the
+    two must not drift apart, or an upgraded database would start with other counts."""
+    import importlib
+
+    from claims import scorecard_counts
+    from claims.models import UNTIMED
+
+    migration = importlib.import_module("claims.migrations.0012_scorecard_counts")
+    assert migration.KEY_SQL == scorecard_counts._KEY_SQL
+    assert migration.UNTIMED == UNTIMED
